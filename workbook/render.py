@@ -1,0 +1,65 @@
+"""How charts and widgets are displayed so that they draw with no internet access.
+
+Charts go out as a Vega-Lite 5 mimetype bundle: JupyterLab 4 and Voila carry their own
+copy of Vega for it, so nothing is fetched from a CDN. (Altair's HTML renderers load
+Vega from a CDN; Vega-Lite 6 output is not drawn by JupyterLab 4.6 or Voila 0.5.) The
+exported HTML copy gets Vega inlined by :mod:`workbook.export`.
+
+Widgets are displayed together with a static HTML copy of what they show: live
+front ends draw the widget, the exported HTML shows the static copy.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import altair as alt
+
+from . import theme
+
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+RENDERER_NAME = "workbook"
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def _describe(spec: dict) -> str:
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(title)
+    description = spec.get("description", "")
+    return f"Chart: {title}. {description}".strip()
+
+
+def renderer(spec: dict, **metadata: Any) -> tuple[dict, dict]:
+    """Altair renderer: the Vega-Lite 5 spec plus a text description for screen readers."""
+    bundle = {VEGALITE_MIMETYPE: spec, "text/plain": _describe(spec)}
+    return bundle, {VEGALITE_MIMETYPE: {"embed_options": EMBED_OPTIONS}}
+
+
+def setup() -> None:
+    """Enable the theme and the offline renderer; called once by every notebook."""
+    theme.register()
+    alt.renderers.register(RENDERER_NAME, renderer)
+    alt.renderers.enable(RENDERER_NAME)
+
+
+class WithFallback:
+    """A widget that also carries a static HTML copy for places that cannot run widgets."""
+
+    def __init__(self, widget: Any, static_html: str) -> None:
+        self.widget = widget
+        self.static_html = static_html
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["text/html"] = self.static_html
+        return bundle
+
+
+def escape(text: object) -> str:
+    """HTML-escape anything a user or a data file supplied."""
+    return html.escape("" if text is None else str(text), quote=True)

@@ -1,0 +1,112 @@
+"""What the first code cell of every notebook does: check parameters, open data, say what is used."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from IPython.display import HTML, display
+
+from . import render
+from .catalog import Catalog, Framework, load_catalog, load_framework
+from .dataset import Dataset, open_dataset
+from .errors import ParameterError
+from .jurisdictions import Jurisdiction
+from .render import escape
+
+TOTAL_STEPS = 10
+
+
+@dataclass
+class Session:
+    """Everything a step notebook works with, set up from its parameters."""
+
+    step: dict
+    data: Dataset
+    jurisdiction: Jurisdiction | None
+    plan_path: Path | None
+    output_dir: Path
+    framework: Framework
+    catalog: Catalog
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data.synthetic
+
+    def output_path(self, name: str) -> Path:
+        """A path in the output folder (created on first use)."""
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        return self.output_dir / name
+
+    def header_html(self) -> str:
+        step = self.step
+        place = (
+            f"<b>{escape(self.jurisdiction.label)}</b> ({escape(self.jurisdiction.key)})"
+            if self.jurisdiction
+            else "no jurisdiction chosen"
+        )
+        banner = ""
+        if self.synthetic:
+            banner = (
+                '<div class="wb-synthetic" style="border:2px solid #D55E00;padding:6px 10px;'
+                'margin:6px 0;background:#fff4ec"><b>Synthetic sample.</b> The places and values '
+                "shown here are invented, for learning the workbook. Do not use them for "
+                "decisions: import the real Mobility Metrics first (see the README).</div>"
+            )
+        return (
+            f'<div class="wb-header"><div style="font-size:0.95em;color:#555">Step '
+            f"{step['number']} of {TOTAL_STEPS}</div>"
+            f'<h2 style="margin:2px 0 6px 0">{escape(step["title"])}</h2>'
+            f"<div>Jurisdiction: {place}</div>"
+            f"<div>Data: {escape(self.data.label)} <span style='color:#555'>("
+            f"{escape(self.data.source.explanation)})</span></div>{banner}</div>"
+        )
+
+
+def _text_parameter(name: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ParameterError(name, value, "expected a path as text", "Put the path in quotes")
+    return value.strip() or None
+
+
+def start(
+    step: int,
+    jurisdiction: object = None,
+    data_dir: object = None,
+    plan_path: object = None,
+    output_dir: object = None,
+    kind: str | None = None,
+    show: bool = True,
+) -> Session:
+    """Set up a step notebook from its parameters and display its header.
+
+    ``jurisdiction`` may be a FIPS key (text or the integer papermill makes of it) or a
+    name; left empty it is the sample's suggested county when the sample is in use.
+    """
+    render.setup()
+    framework = load_framework()
+    data = open_dataset(_text_parameter("data_dir", data_dir))
+    chosen = None
+    if jurisdiction in (None, "") and data.default_jurisdiction:
+        jurisdiction = data.default_jurisdiction
+    if jurisdiction not in (None, ""):
+        chosen = data.find(jurisdiction, kind=kind)
+    out = _text_parameter("output_dir", output_dir) or "output"
+    plan = _text_parameter("plan_path", plan_path)
+    session = Session(
+        step=framework.step(step),
+        data=data,
+        jurisdiction=chosen,
+        plan_path=Path(plan) if plan else None,
+        output_dir=Path(out),
+        framework=framework,
+        catalog=load_catalog(),
+    )
+    if show:
+        display(HTML(session.header_html()))
+    return session
