@@ -8,6 +8,7 @@ folder later takes a fraction of a second instead of parsing CSV again.
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
 import hashlib
 import json
@@ -120,21 +121,35 @@ def _to_numbers(frame: pd.DataFrame, file: str, column: str, integer: bool = Fal
 
 
 def _to_quality(frame: pd.DataFrame, file: str, column: str, notes: list[str]) -> None:
-    text = frame[column].astype("string").str.strip()
-    scored = text.isin(list(QUALITY_SCORES)) | text.isin([f"{k}.0" for k in QUALITY_SCORES])
-    if scored.any():
-        text = text.where(~scored, text.str[0].map(QUALITY_SCORES))
-        notes.append(f"{file}: '{column}' used scores 1/2/3; read as Strong/Marginal/Weak")
-    bad = text.notna() & ~text.isin(QUALITY_LEVELS)
-    if bad.any():
+    values = frame[column]
+    present = values.dropna()
+    # Checks run on the few distinct values, not on every cell.
+    distinct = {v: str(v).strip() for v in pd.unique(present)}
+    mapping = {}
+    scored = False
+    for raw, text in distinct.items():
+        if text in QUALITY_LEVELS:
+            mapping[raw] = text
+            continue
+        score = text[:-2] if text.endswith(".0") else text
+        if score in QUALITY_SCORES:
+            mapping[raw] = QUALITY_SCORES[score]
+            scored = True
+    bad = [raw for raw in distinct if raw not in mapping]
+    if bad:
+        count = int(present.isin(bad).sum())
+        shown = ", ".join(repr(v) for v in bad[:3])
         raise DataFileError(
             file,
-            f"{int(bad.sum())} quality flags are not Strong, Marginal or Weak "
-            f"(e.g. {_examples(text[bad])})",
+            f"{count} quality flags are not Strong, Marginal or Weak (e.g. {shown})",
             "write each flag as Strong, Marginal, Weak (or 1, 2, 3), and NA where there is none",
             column,
         )
-    frame[column] = text.astype(object).where(text.notna(), None)
+    if scored:
+        notes.append(f"{file}: '{column}' used scores 1/2/3; read as Strong/Marginal/Weak")
+    if scored or any(raw != text for raw, text in mapping.items()) or values.dtype != object:
+        frame[column] = values.map(mapping).astype(object)
+    frame[column] = frame[column].where(frame[column].notna(), None)
 
 
 def _to_text_ratio(frame: pd.DataFrame, file: str, column: str) -> None:
@@ -227,8 +242,29 @@ def validate_frame(
     return TableResult(spec, frame, file, notes, unknown)
 
 
+def _read_csv_exact(path: Path, text_columns: list[str]) -> pd.DataFrame:
+    """Read a CSV with exact decimal-to-double conversion and identifier columns as text.
+
+    pandas' default parser may land on a neighbouring double (5,506 income cells of the
+    county file differ); Arrow's parser converts exactly and is faster.
+    """
+    import pyarrow as pa
+    from pyarrow import csv
+
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        header = next(csv_module.reader([handle.readline()]), [])
+    types = {c: pa.string() for c in text_columns if c in header}
+    convert = csv.ConvertOptions(
+        column_types=types, null_values=["NA", ""], strings_can_be_null=True
+    )
+    table = csv.read_csv(path, convert_options=convert)
+    return table.to_pandas()
+
+
 def read_table(path: Path, spec: TableSpec | None = None) -> TableResult:
     """Read and validate one official CSV file."""
+    import pyarrow as pa
+
     path = Path(path)
     spec = spec or table_for_file(path.name)
     if spec is None:
@@ -238,18 +274,17 @@ def read_table(path: Path, spec: TableSpec | None = None) -> TableResult:
             "expected a name ending in "
             + ", ".join(s.default_file_name for s in TABLES.values()),
         )
-    id_types = {c: str for c in ("state", "county", "place", "state_name", "subgroup")}
-    id_types[spec.name_column] = str
+    text_columns = ["state", "county", "place", "state_name", "county_name", "place_name",
+                    "subgroup", "subgroup_type"]
     try:
-        frame = pd.read_csv(path, dtype=id_types, low_memory=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            path.name, f"is not UTF-8 text ({exc.reason})", "save it as UTF-8 CSV"
-        ) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(
-            path.name, f"cannot be read as CSV ({str(exc).strip()})", REDOWNLOAD
-        ) from exc
+        frame = _read_csv_exact(path, text_columns)
+    except pa.ArrowInvalid as exc:
+        problem = str(exc).strip().splitlines()[0]
+        if "UTF8" in problem or "utf8" in problem.lower():
+            raise DataFileError(path.name, "is not UTF-8 text", "save it as UTF-8 CSV") from exc
+        raise DataFileError(path.name, f"cannot be read as CSV ({problem})", REDOWNLOAD) from exc
+    if frame.shape[1] == 0 or frame.empty:
+        raise DataFileError(path.name, "has no rows", REDOWNLOAD)
     return validate_frame(frame, spec, path.name)
 
 

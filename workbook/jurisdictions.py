@@ -183,7 +183,7 @@ def find(index: pd.DataFrame, query: object, kind: str | None = None) -> Jurisdi
         more = f" and {len(matches) - MAX_LISTED} more" if len(matches) > MAX_LISTED else ""
         raise JurisdictionError(
             query,
-            f"matches {len(matches)} places: {'; '.join(listed)}{more}",
+            f"matches {len(matches)} jurisdictions: {'; '.join(listed)}{more}",
             "Add the state after a comma (e.g. 'Washington County, Oregon') or use the FIPS key",
             _listing(matches),
         )

@@ -1,0 +1,110 @@
+"""The ``workbook`` command: run step notebooks, and import or describe the data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import WorkbookError
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jurisdiction", "-j", default="",
+        help="FIPS key (e.g. 06037) or name (e.g. 'Cook County, Illinois'); "
+        "default: the sample's county",
+    )
+    parser.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
+    parser.add_argument("--plan-path", default="", help="the coalition's plan file")
+    parser.add_argument(
+        "--output-dir", default="", help="where executed notebooks go (default output/<key>)"
+    )
+    parser.add_argument("--steps", default="all", help="steps to run: all, 2, 1-3 or 1,3")
+    parser.add_argument("--no-html", action="store_true", help="skip the offline HTML copies")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook",
+        description="Mobility Action Planning workbook: run the step notebooks for a "
+        "jurisdiction and manage the Mobility Metrics data.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="execute step notebooks for one jurisdiction")
+    _add_run_options(run)
+
+    data = commands.add_parser("data", help="import or describe Mobility Metrics files")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    imp = data_commands.add_parser(
+        "import", help="check a folder of downloaded official files and store a fast copy"
+    )
+    imp.add_argument("folder", help="folder holding the downloaded CSV files")
+    imp.add_argument("--release", default=None, help="label for this release, e.g. '2025'")
+    describe = data_commands.add_parser("describe", help="what the data in use holds")
+    describe.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
+    data_commands.add_parser("sample", help="regenerate the bundled synthetic sample")
+
+    export = commands.add_parser("export", help="write the offline HTML copy of a notebook")
+    export.add_argument("notebook")
+    export.add_argument("html", nargs="?")
+    export.add_argument("--show-code", action="store_true")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import environment_for_kernels, execute, plan_run
+
+    plan = plan_run(args.jurisdiction, args.data_dir, args.plan_path, args.output_dir, args.steps)
+    environment_for_kernels()
+    print(f"Running step(s) {', '.join(map(str, plan.steps))} for {plan.label}")
+    results = execute(plan, html=not args.no_html)
+    print(f"\nDone. Output folder: {plan.output_dir}")
+    for result in results:
+        page = f"  (HTML: {result.html.name})" if result.html else ""
+        print(f"  step {result.step}: {result.notebook.name}{page}  {result.seconds:.1f} s")
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    if args.data_command == "import":
+        from .importer import import_folder
+        from .sources import imported_dir
+
+        report = import_folder(Path(args.folder), imported_dir(), release=args.release)
+        print(report.describe())
+        print("Notebooks and the workbook command now use this data when no data_dir is given.")
+        return 0
+    if args.data_command == "describe":
+        from .dataset import open_dataset
+        from .importer import ImportReport
+
+        data = open_dataset(args.data_dir or None)
+        print(f"Using: {data.source.path} ({data.source.explanation})")
+        print(ImportReport(data.folder, data.manifest).describe())
+        return 0
+    from .sample import main as make_sample
+
+    return make_sample([])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "data":
+            return _data(args)
+        from .export import export_html
+
+        target = Path(args.html) if args.html else Path(args.notebook).with_suffix(".html")
+        print(export_html(Path(args.notebook), target, show_code=args.show_code))
+        return 0
+    except WorkbookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
