@@ -1,0 +1,46 @@
+"""Shared fixtures: an isolated workbook home, the real data beside the project, the sample."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_DIR = Path(os.environ.get("WORKBOOK_REAL_DATA", ROOT.parent / "shared" / "data" / "mobility-metrics"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def workbook_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One workbook home for the whole run, shared by xdist workers (imports are atomic)."""
+    home = tmp_path_factory.getbasetemp().parent / "workbook-home"
+    home.mkdir(exist_ok=True)
+    os.environ["WORKBOOK_HOME"] = str(home)
+    os.environ.pop("WORKBOOK_DATA_DIR", None)
+    return home
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    if not (REAL_DIR / "county_longitudinal.csv").exists():
+        pytest.fail(
+            f"the real Mobility Metrics files are expected in {REAL_DIR} "
+            "(../shared/data/mobility-metrics beside the project, or set WORKBOOK_REAL_DATA)"
+        )
+    return REAL_DIR
+
+
+@pytest.fixture(scope="session")
+def real(real_dir: Path, workbook_home: Path):
+    from workbook.dataset import open_dataset
+
+    return open_dataset(real_dir)
+
+
+@pytest.fixture(scope="session")
+def sample(workbook_home: Path):
+    from workbook.dataset import open_dataset
+    from workbook.sources import SAMPLE_DIR
+
+    return open_dataset(SAMPLE_DIR)

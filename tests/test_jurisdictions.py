@@ -1,0 +1,79 @@
+"""Finding counties and cities by key or name, on the real files."""
+
+import pytest
+
+from workbook.errors import JurisdictionError
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("06037", "06037"),
+        (6037, "06037"),  # papermill -p 06037
+        ("Los Angeles County, California", "06037"),
+        ("los angeles county,   CALIFORNIA", "06037"),
+        ("Cook County, IL", "17031"),
+        ("Philadelphia city, Pennsylvania", "4260000"),
+        ("Philadelphia, Pennsylvania", None),  # county and city share the name: ambiguous
+        ("Dona Ana County, New Mexico", "35013"),  # accents are optional
+        ("Capitol Planning Region, Connecticut", "09110"),
+        ("Hartford County, Connecticut", "09003"),  # replaced in 2022, still findable
+        (644000, "0644000"),
+    ],
+)
+def test_lookup(real, query, key):
+    if key is None:
+        with pytest.raises(JurisdictionError, match="matches 2 jurisdictions"):
+            real.find(query)
+    else:
+        assert real.find(query).key == key
+
+
+def test_lookup_returns_what_a_header_needs(real):
+    place = real.find("0644000")
+    assert place.kind == "place" and place.kind_word == "city"
+    assert place.label == "Los Angeles city, California"
+    assert place.state == "06" and place.population > 3_000_000
+    hartford = real.find("09003")
+    assert hartford.last_year == 2021  # Connecticut's counties end before the planning regions
+
+
+def test_ambiguous_name_lists_candidates_with_states(real):
+    with pytest.raises(JurisdictionError) as info:
+        real.find("Washington County")
+    error = info.value
+    assert len(error.candidates) == 30
+    assert "Washington County, Oregon (41067)" in error.candidates
+    assert "Add the state" in str(error)
+
+
+def test_unknown_name_suggests_close_matches(real):
+    with pytest.raises(JurisdictionError) as info:
+        real.find("Los Angelos County, California")
+    assert info.value.candidates[0] == "Los Angeles County, California"
+    with pytest.raises(JurisdictionError, match="no state called"):
+        real.find("Cook County, Ilinois")
+
+
+def test_unknown_key_and_wrong_kind(real):
+    with pytest.raises(JurisdictionError, match="no county has the FIPS key '06999'") as info:
+        real.find("06999")
+    assert all("California" in c for c in info.value.candidates)
+    with pytest.raises(JurisdictionError, match="is a city key"):
+        real.find("0644000", kind="county")
+    with pytest.raises(JurisdictionError, match="is a city, but a county is expected"):
+        real.find("Los Angeles city, California", kind="county")
+    with pytest.raises(JurisdictionError, match="is empty"):
+        real.find("  ")
+    with pytest.raises(JurisdictionError, match="not a FIPS key|no county or city"):
+        real.find("06O37")
+
+
+def test_sample_has_an_ambiguous_county_across_its_two_states(sample):
+    names = sample.index[sample.index["kind"] == "county"]
+    repeated = names["name"].value_counts()
+    shared = repeated[repeated > 1].index
+    assert len(shared) >= 1
+    with pytest.raises(JurisdictionError, match="matches 2 jurisdictions"):
+        sample.find(shared[0])
+    assert sample.find(sample.default_jurisdiction).kind == "county"
