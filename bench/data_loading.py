@@ -46,8 +46,9 @@ def main() -> None:
     print(f"data: {folder}")
     print(f"county_longitudinal.csv: {csv_path.stat().st_size / 1e6:.1f} MB")
 
-    plain = timed(lambda: pd.read_csv(csv_path, dtype={"state": str, "county": str},
-                                      low_memory=False), 3)
+    plain = timed(
+        lambda: pd.read_csv(csv_path, dtype={"state": str, "county": str}, low_memory=False), 3
+    )
     print(f"  pandas.read_csv alone (reference, inexact floats): {min(plain):.2f} s")
     validated = timed(lambda: read_table(csv_path), 3)
     print(f"  read + validate (exact floats): median {statistics.median(validated):.2f} s")
@@ -58,20 +59,30 @@ def main() -> None:
 
     parquet = cache / "county_longitudinal.parquet"
     loads = timed(lambda: pd.read_parquet(parquet), 7)
-    print(f"cached load of county_longitudinal (31k x 124): median "
-          f"{statistics.median(loads) * 1000:.0f} ms, best {min(loads) * 1000:.0f} ms")
+    print(
+        f"cached load of county_longitudinal (31k x 124): median "
+        f"{statistics.median(loads) * 1000:.0f} ms, best {min(loads) * 1000:.0f} ms"
+    )
 
     code = (
         "import time; t=time.perf_counter(); from workbook.dataset import open_dataset; "
         f"d=open_dataset({str(folder)!r}); d.table('county_longitudinal'); "
         "d.find('06037'); print(f'{time.perf_counter()-t:.3f}')"
     )
-    inner = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                  check=True).stdout) for _ in range(3)]
+    inner = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
     outer = [fresh_process(code) for _ in range(3)]
-    print(f"new process, open cached dataset + table + lookup: median "
-          f"{statistics.median(inner):.2f} s in-process, {statistics.median(outer):.2f} s "
-          "wall including Python start-up")
+    print(
+        f"new process, open cached dataset + table + lookup: median "
+        f"{statistics.median(inner):.2f} s in-process, {statistics.median(outer):.2f} s "
+        "wall including Python start-up"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_DIR = Path(os.environ.get("WORKBOOK_REAL_DATA", ROOT.parent / "shared" / "data" / "mobility-metrics"))
+REAL_DIR = Path(
+    os.environ.get("WORKBOOK_REAL_DATA", ROOT.parent / "shared" / "data" / "mobility-metrics")
+)
 
 
 @pytest.fixture(scope="session", autouse=True)

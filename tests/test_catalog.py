@@ -7,8 +7,17 @@ import pytest
 from workbook.catalog import load_catalog, load_framework
 from workbook.schema import TABLES
 
-ID_COLUMNS = {"year", "state", "county", "place", "state_name", "county_name", "place_name",
-              "subgroup", "subgroup_type"}
+ID_COLUMNS = {
+    "year",
+    "state",
+    "county",
+    "place",
+    "state_name",
+    "county_name",
+    "place_name",
+    "subgroup",
+    "subgroup_type",
+}
 
 
 def real_columns(real_dir, file_name):
@@ -67,8 +76,11 @@ def test_catalog_rows_are_complete():
 def test_directionless_metrics_are_the_descriptive_ones():
     catalog = load_catalog()
     none = {m.variable for m in catalog if m.is_metric and m.direction == "none"}
-    assert {"share_black_nh_exposure", "share_desc_rep_hispanic",
-            "ratio_white_nh_house_value_households"} <= none
+    assert {
+        "share_black_nh_exposure",
+        "share_desc_rep_hispanic",
+        "ratio_white_nh_house_value_households",
+    } <= none
     assert catalog["share_employed"].direction == "higher"
     assert catalog["rate_crime_violent"].direction == "lower"
 
@@ -84,7 +96,10 @@ def test_predictors_agree_between_catalog_and_framework():
 def test_framework_has_what_every_step_needs():
     fw = load_framework()
     assert [d["id"] for d in fw["dimensions"]] == [
-        "economic_success", "power_and_autonomy", "being_valued_in_community"]
+        "economic_success",
+        "power_and_autonomy",
+        "being_valued_in_community",
+    ]
     assert len(fw.pillars) == 5 and len(fw["principles"]) == 5
     assert len(fw["actor_types"]) == 8 and len(fw["metric_uses"]) == 6
     assert [s["number"] for s in fw.steps] == list(range(1, 11))

@@ -10,8 +10,7 @@ import nbformat
 import pandas as pd
 
 from workbook import render
-from workbook.export import make_static, vega_bundle
-from workbook.export import OfflineHTMLExporter
+from workbook.export import OfflineHTMLExporter, make_static, vega_bundle
 
 EXTERNAL = re.compile(
     r"<script[^>]+src\s*=|<link[^>]+href\s*=\s*[\"']?https?:|@import\s+url\(\s*[\"']?https?:|"
@@ -29,8 +28,9 @@ def chart_with_user_text():
     render.setup()
     frame = pd.DataFrame({"group": ["<b>A</b>", "B"], "value": [1, 2]})
     chart = alt.Chart(frame).mark_bar().encode(x="group:N", y="value:Q")
-    return chart.properties(title="Title </script><script>alert(1)</script>",
-                            description="Two bars")
+    return chart.properties(
+        title="Title </script><script>alert(1)</script>", description="Two bars"
+    )
 
 
 def test_renderer_emits_vegalite_v5_with_a_text_description():
@@ -52,13 +52,21 @@ def notebook_with_outputs() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     nb.cells = [
-        nbformat.v4.new_code_cell("chart", outputs=[
-            nbformat.v4.new_output("display_data", data=data)]),
-        nbformat.v4.new_code_cell("widget", outputs=[
-            nbformat.v4.new_output("display_data", data=widget_data)]),
-        nbformat.v4.new_code_cell("bare widget", outputs=[
-            nbformat.v4.new_output("display_data", data={
-                render.WIDGET_MIMETYPE: {"model_id": "x"}, "text/plain": "Dropdown()"})]),
+        nbformat.v4.new_code_cell(
+            "chart", outputs=[nbformat.v4.new_output("display_data", data=data)]
+        ),
+        nbformat.v4.new_code_cell(
+            "widget", outputs=[nbformat.v4.new_output("display_data", data=widget_data)]
+        ),
+        nbformat.v4.new_code_cell(
+            "bare widget",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={render.WIDGET_MIMETYPE: {"model_id": "x"}, "text/plain": "Dropdown()"},
+                )
+            ],
+        ),
         nbformat.v4.new_markdown_cell("Some $x^2$ maths"),
     ]
     return nb
@@ -81,9 +89,9 @@ def test_exported_html_references_nothing_external_and_escapes_text():
     assert page.count("function vegaEmbed") + page.count("vegaEmbed=") >= 1
     assert "</script><script>alert(1)" not in page  # the title cannot close the script
     assert vega_bundle()[:50] in page
-    assert page.count("<div class=\"jp-InputArea") == 1  # the markdown only: code is hidden
+    assert page.count('<div class="jp-InputArea') == 1  # the markdown only: code is hidden
     shown, _ = OfflineHTMLExporter(show_code=True).from_notebook_node(notebook_with_outputs())
-    assert shown.count("<div class=\"jp-InputArea") == 4
+    assert shown.count('<div class="jp-InputArea') == 4
 
 
 def test_page_without_charts_carries_no_vega():

@@ -8,17 +8,54 @@ import json
 import pandas as pd
 import pytest
 
+from workbook.catalog import load_catalog
 from workbook.errors import DataFileError, DataSourceError
 from workbook.importer import derive_recent, discover, import_folder, read_manifest, read_table
-from workbook.catalog import load_catalog
 from workbook.schema import TABLES
 
-HEADER = ["year", "state", "county", "state_name", "county_name", "population",
-          "share_employed", "share_employed_lb", "share_employed_ub", "share_employed_quality",
-          "rate_crime_violent", "rate_crime_violent_quality"]
+HEADER = [
+    "year",
+    "state",
+    "county",
+    "state_name",
+    "county_name",
+    "population",
+    "share_employed",
+    "share_employed_lb",
+    "share_employed_ub",
+    "share_employed_quality",
+    "rate_crime_violent",
+    "rate_crime_violent_quality",
+]
 GOOD_ROWS = [
-    ["2022", "01", "001", "Alpha", "Oak County", "1000", "0.71", "0.69", "0.73", "Strong", "312.5", "Marginal"],
-    ["2023", "01", "001", "Alpha", "Oak County", "1010", "0.72", "0.70", "0.74", "Weak", "NA", "NA"],
+    [
+        "2022",
+        "01",
+        "001",
+        "Alpha",
+        "Oak County",
+        "1000",
+        "0.71",
+        "0.69",
+        "0.73",
+        "Strong",
+        "312.5",
+        "Marginal",
+    ],
+    [
+        "2023",
+        "01",
+        "001",
+        "Alpha",
+        "Oak County",
+        "1010",
+        "0.72",
+        "0.70",
+        "0.74",
+        "Weak",
+        "NA",
+        "NA",
+    ],
     ["2023", "01", "003", "Alpha", "Elm County", "500", "NA", "NA", "NA", "NA", "100", "Strong"],
 ]
 
@@ -59,8 +96,11 @@ def test_urban_numbered_file_names_are_recognised(tmp_path):
         (replace(GOOD_ROWS, 0, "state", "A1"), "state", "not numeric codes"),
         (replace(GOOD_ROWS, 0, "county", "0001"), "county", "longer than 3 digits"),
         (replace(GOOD_ROWS, 1, "share_employed", "72%"), "share_employed", "not numbers"),
-        (replace(GOOD_ROWS, 0, "share_employed_quality", "Good"), "share_employed_quality",
-         "not Strong, Marginal or Weak"),
+        (
+            replace(GOOD_ROWS, 0, "share_employed_quality", "Good"),
+            "share_employed_quality",
+            "not Strong, Marginal or Weak",
+        ),
         (replace(GOOD_ROWS, 2, "year", "2023.5"), "year", "fractions"),
         (GOOD_ROWS + [GOOD_ROWS[0]], "year, state, county", "share their key"),
     ],
@@ -78,7 +118,7 @@ def test_bad_values_name_file_column_and_fix(tmp_path, rows, column, fragment):
 
 def test_missing_required_column(tmp_path):
     header = [c for c in HEADER if c != "county_name"]
-    rows = [[v for c, v in zip(HEADER, r) if c != "county_name"] for r in GOOD_ROWS]
+    rows = [[v for c, v in zip(HEADER, r, strict=True) if c != "county_name"] for r in GOOD_ROWS]
     with pytest.raises(DataFileError, match="required column is missing") as info:
         read_table(write(tmp_path / "county_longitudinal.csv", header, rows))
     assert info.value.column == "county_name"

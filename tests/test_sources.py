@@ -33,7 +33,7 @@ def test_order_parameter_environment_imported_sample(tmp_path, isolated_home, mo
     assert resolve(None).origin == "imported"
     env_dir = make_download(tmp_path / "env")
     monkeypatch.setenv(ENV_DATA_DIR, str(env_dir))
-    assert resolve(None) .path == env_dir and resolve(None).origin == "environment"
+    assert resolve(None).path == env_dir and resolve(None).origin == "environment"
     explicit = make_download(tmp_path / "explicit")
     assert resolve(str(explicit)).origin == "parameter"
 

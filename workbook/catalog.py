@@ -100,9 +100,7 @@ class Catalog:
 
     def for_geography(self, kind: str, metrics_only: bool = True) -> list[Metric]:
         """Variables published for ``kind`` ('county' or 'place'), in catalog order."""
-        return [
-            m for m in self if m.applies_to(kind) and (m.is_metric or not metrics_only)
-        ]
+        return [m for m in self if m.applies_to(kind) and (m.is_metric or not metrics_only)]
 
     def in_pillar(self, pillar_id: str) -> list[Metric]:
         return [m for m in self if m.pillar == pillar_id]

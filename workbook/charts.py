@@ -34,12 +34,20 @@ def framework_tree_data(framework: Framework, catalog: Catalog) -> pd.DataFrame:
     for pillar in framework.pillars:
         predictor_rows = []
         for predictor in pillar["predictors"]:
-            leaves = [m for m in catalog.in_pillar(pillar["id"]) if m.predictor == predictor["name"]]
+            leaves = [
+                m for m in catalog.in_pillar(pillar["id"]) if m.predictor == predictor["name"]
+            ]
             leaf_rows = []
             for metric in leaves:
                 leaf_rows.append(
-                    {"level": 2, "label": metric.name, "y": slot, "pillar": pillar["name"],
-                     "detail": metric.description, "parent_y": None}
+                    {
+                        "level": 2,
+                        "label": metric.name,
+                        "y": slot,
+                        "pillar": pillar["name"],
+                        "detail": metric.description,
+                        "parent_y": None,
+                    }
                 )
                 slot += 1
             if not leaf_rows:
@@ -49,16 +57,30 @@ def framework_tree_data(framework: Framework, catalog: Catalog) -> pd.DataFrame:
             for leaf in leaf_rows:
                 leaf["parent_y"] = y
             predictor_rows.append(
-                {"level": 1, "label": predictor["name"], "y": y, "pillar": pillar["name"],
-                 "detail": predictor["summary"], "parent_y": None}
+                {
+                    "level": 1,
+                    "label": predictor["name"],
+                    "y": y,
+                    "pillar": pillar["name"],
+                    "detail": predictor["summary"],
+                    "parent_y": None,
+                }
             )
             rows.extend(r for r in leaf_rows if "level" in r)
         y = sum(r["y"] for r in predictor_rows) / len(predictor_rows)
         for row in predictor_rows:
             row["parent_y"] = y
         rows.extend(predictor_rows)
-        rows.append({"level": 0, "label": pillar["name"], "y": y, "pillar": pillar["name"],
-                     "detail": pillar["summary"], "parent_y": None})
+        rows.append(
+            {
+                "level": 0,
+                "label": pillar["name"],
+                "y": y,
+                "pillar": pillar["name"],
+                "detail": pillar["summary"],
+                "parent_y": None,
+            }
+        )
         slot += 1  # a gap between pillars
     return pd.DataFrame(rows)
 
@@ -79,11 +101,15 @@ def framework_overview(framework: Framework, catalog: Catalog) -> alt.LayerChart
     x_scale = alt.Scale(domain=[-0.02, 3.5], nice=False)
     colour = alt.Color("pillar:N", scale=pillar_scale(framework), legend=None)
     base = alt.Chart(nodes).encode(color=colour)
-    links = base.transform_filter("datum.level > 0").mark_rule(opacity=0.5).encode(
-        x=alt.X("parent_x:Q", scale=x_scale, axis=None),
-        y=alt.Y("parent_y:Q", scale=y_scale, axis=None),
-        x2="x:Q",
-        y2="y:Q",
+    links = (
+        base.transform_filter("datum.level > 0")
+        .mark_rule(opacity=0.5)
+        .encode(
+            x=alt.X("parent_x:Q", scale=x_scale, axis=None),
+            y=alt.Y("parent_y:Q", scale=y_scale, axis=None),
+            x2="x:Q",
+            y2="y:Q",
+        )
     )
     position = {
         "x": alt.X("x:Q", scale=x_scale, axis=None),
@@ -127,16 +153,33 @@ def map_sections_matrix(framework: Framework) -> alt.Chart:
     data = pd.DataFrame(rows)
     step_order = [f"{s['number']}. {s['title']}" for s in framework.steps]
     section_order = [f"{s['number']}. {s['title']}" for s in sections]
-    chart = alt.Chart(data).mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-        x=alt.X("step:N", sort=step_order, title="Step", axis=alt.Axis(labelAngle=-35,
-                labelLimit=220)),
-        y=alt.Y("section:N", sort=section_order, title="Section of the plan",
-                axis=alt.Axis(labelLimit=260)),
-        color=alt.Color("feeds:N", scale=alt.Scale(domain=[True, False],
-                        range=["#0072B2", "#EEEEEE"]), legend=alt.Legend(title="Step feeds it",
-                        labelExpr="datum.label == 'true' ? 'yes' : 'no'")),
-        tooltip=[alt.Tooltip("step:N"), alt.Tooltip("section:N"), alt.Tooltip("feeds:N")],
-    ).properties(width=560, height=200)
+    chart = (
+        alt.Chart(data)
+        .mark_rect(stroke="#ffffff", strokeWidth=2)
+        .encode(
+            x=alt.X(
+                "step:N",
+                sort=step_order,
+                title="Step",
+                axis=alt.Axis(labelAngle=-35, labelLimit=220),
+            ),
+            y=alt.Y(
+                "section:N",
+                sort=section_order,
+                title="Section of the plan",
+                axis=alt.Axis(labelLimit=260),
+            ),
+            color=alt.Color(
+                "feeds:N",
+                scale=alt.Scale(domain=[True, False], range=["#0072B2", "#EEEEEE"]),
+                legend=alt.Legend(
+                    title="Step feeds it", labelExpr="datum.label == 'true' ? 'yes' : 'no'"
+                ),
+            ),
+            tooltip=[alt.Tooltip("step:N"), alt.Tooltip("section:N"), alt.Tooltip("feeds:N")],
+        )
+        .properties(width=560, height=200)
+    )
     return finish(
         chart,
         "Which steps write which section of the Mobility Action Plan",

@@ -11,7 +11,9 @@ from .errors import WorkbookError
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--jurisdiction", "-j", default="",
+        "--jurisdiction",
+        "-j",
+        default="",
         help="FIPS key (e.g. 06037) or name (e.g. 'Cook County, Illinois'); "
         "default: the sample's county",
     )

@@ -271,11 +271,18 @@ def read_table(path: Path, spec: TableSpec | None = None) -> TableResult:
         raise DataFileError(
             path.name,
             "is not one of the Mobility Metrics file names",
-            "expected a name ending in "
-            + ", ".join(s.default_file_name for s in TABLES.values()),
+            "expected a name ending in " + ", ".join(s.default_file_name for s in TABLES.values()),
         )
-    text_columns = ["state", "county", "place", "state_name", "county_name", "place_name",
-                    "subgroup", "subgroup_type"]
+    text_columns = [
+        "state",
+        "county",
+        "place",
+        "state_name",
+        "county_name",
+        "place_name",
+        "subgroup",
+        "subgroup_type",
+    ]
     try:
         frame = _read_csv_exact(path, text_columns)
     except pa.ArrowInvalid as exc:
@@ -310,11 +317,9 @@ def derive_recent(longitudinal: pd.DataFrame, spec: TableSpec, catalog: Catalog)
         columns = [c for c in columns if c in longitudinal.columns]
         rows = longitudinal.loc[longitudinal["year"] == year, key + columns]
         recent = recent.merge(rows, on=key, how="left")
-        recent[f"{metric.variable}_year"] = (
-            pd.Series(year, index=recent.index, dtype="float64").where(
-                recent[metric.variable].notna()
-            )
-        )
+        recent[f"{metric.variable}_year"] = pd.Series(
+            year, index=recent.index, dtype="float64"
+        ).where(recent[metric.variable].notna())
     return recent
 
 

@@ -73,12 +73,16 @@ def build_index(longitudinal: dict[str, pd.DataFrame]) -> pd.DataFrame:
     parts = []
     for kind, frame in longitudinal.items():
         code = kind
-        latest = frame.sort_values("year").groupby(["state", code], sort=False).agg(
-            name=(f"{kind}_name", "last"),
-            state_name=("state_name", "last"),
-            population=("population", "last"),
-            first_year=("year", "min"),
-            last_year=("year", "max"),
+        latest = (
+            frame.sort_values("year")
+            .groupby(["state", code], sort=False)
+            .agg(
+                name=(f"{kind}_name", "last"),
+                state_name=("state_name", "last"),
+                population=("population", "last"),
+                first_year=("year", "min"),
+                last_year=("year", "max"),
+            )
         )
         latest = latest.reset_index()
         latest["key"] = latest["state"] + latest[code]
@@ -141,11 +145,15 @@ def find(index: pd.DataFrame, query: object, kind: str | None = None) -> Jurisdi
         if key in index.index:
             return _as_jurisdiction(index.loc[key])
         same_state = index[(index["state"] == key[:2]) & (index["kind"] == found_kind)]
-        close = same_state.iloc[
-            (same_state["key"].astype(int) - int(key)).abs().argsort()[:3]
-        ] if len(same_state) else same_state
-        hint = f"Close keys: {'; '.join(_listing(close))}" if len(close) else (
-            f"No {KIND_WORDS[found_kind]} in this dataset has a key starting '{key[:2]}'"
+        close = (
+            same_state.iloc[(same_state["key"].astype(int) - int(key)).abs().argsort()[:3]]
+            if len(same_state)
+            else same_state
+        )
+        hint = (
+            f"Close keys: {'; '.join(_listing(close))}"
+            if len(close)
+            else (f"No {KIND_WORDS[found_kind]} in this dataset has a key starting '{key[:2]}'")
         )
         raise JurisdictionError(
             query,
@@ -205,6 +213,8 @@ def find(index: pd.DataFrame, query: object, kind: str | None = None) -> Jurisdi
     raise JurisdictionError(
         query,
         f"no {expected[2:] if kind else 'county or city'} of that name in this dataset",
-        f"Did you mean: {'; '.join(close)}?" if close else "Check the spelling, or use the FIPS key",
+        f"Did you mean: {'; '.join(close)}?"
+        if close
+        else "Check the spelling, or use the FIPS key",
         close,
     )

@@ -64,8 +64,9 @@ def metric_rows(session: Session, pillar_id: str) -> pd.DataFrame:
                 "Years (counties)": years["county"],
                 "Years (cities)": years["place"],
                 "Quality, latest year (counties)": quality_mix(session, metric, "county"),
-                "Bounds": {"ci": "95% confidence interval", "range": "range (not statistical)"}
-                .get(metric.bounds_kind, "none"),
+                "Bounds": {"ci": "95% confidence interval", "range": "range (not statistical)"}.get(
+                    metric.bounds_kind, "none"
+                ),
                 "What it measures": metric.description,
                 "Source": metric.source,
             }
@@ -84,8 +85,11 @@ def pillar_html(session: Session, pillar_id: str) -> str:
         + views.heading(pillar["name"])
         + views.paragraph(pillar["summary"])
         + views.cards(predictors, accent=colour)
-        + views.table(rows.values.tolist(), list(rows.columns),
-                      caption=f"Metrics of this pillar in {session.data.label}")
+        + views.table(
+            rows.values.tolist(),
+            list(rows.columns),
+            caption=f"Metrics of this pillar in {session.data.label}",
+        )
         + "</div>"
     )
 
@@ -172,8 +176,9 @@ def checklist(session: Session) -> WithFallback:
     """The step's review checklist as tick boxes (a plain list in the static copy)."""
     items = session.step["checklist"]
     boxes = [
-        widgets.Checkbox(value=False, description=item["text"], indent=False,
-                         layout=widgets.Layout(width="auto"))
+        widgets.Checkbox(
+            value=False, description=item["text"], indent=False, layout=widgets.Layout(width="auto")
+        )
         for item in items
     ]
     static = "<ul>" + "".join(f"<li>&#9744; {escape(i['text'])}</li>" for i in items) + "</ul>"

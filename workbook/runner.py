@@ -48,7 +48,9 @@ def parse_steps(text: str | None, available: dict[int, Path]) -> list[int]:
         first = int(match.group(1))
         last = int(match.group(2) or first)
         if last < first:
-            raise ParameterError("steps", text, f"range '{part}' runs backwards", "Write it low-high")
+            raise ParameterError(
+                "steps", text, f"range '{part}' runs backwards", "Write it low-high"
+            )
         for number in range(first, last + 1):
             if number not in available:
                 raise ParameterError(
@@ -67,7 +69,9 @@ def check_output_dir(path: Path) -> Path:
             pass
     except OSError as exc:
         raise ParameterError(
-            "output_dir", str(path), f"cannot be written ({exc.strerror})",
+            "output_dir",
+            str(path),
+            f"cannot be written ({exc.strerror})",
             "Choose a folder you can write to",
         ) from exc
     return path
@@ -108,7 +112,9 @@ def plan_run(
         jurisdiction = data.default_jurisdiction
     if jurisdiction in (None, ""):
         raise ParameterError(
-            "jurisdiction", jurisdiction, "is required with real data",
+            "jurisdiction",
+            jurisdiction,
+            "is required with real data",
             "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
         )
     place = data.find(jurisdiction)
@@ -125,7 +131,9 @@ def plan_run(
     return RunPlan(chosen, {n: available[n] for n in chosen}, parameters, out, label)
 
 
-def execute(plan: RunPlan, html: bool = True, log: Callable[[str], None] = print) -> list[StepResult]:
+def execute(
+    plan: RunPlan, html: bool = True, log: Callable[[str], None] = print
+) -> list[StepResult]:
     """Execute the planned notebooks one after the other; stop at the first failure."""
     import papermill
     from papermill.exceptions import PapermillExecutionError

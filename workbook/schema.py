@@ -1,4 +1,4 @@
-"""The official file layout: which tables exist, how files are named, which columns identify a row."""
+"""The official file layout: tables, file names, and the columns that identify a row."""
 
 from __future__ import annotations
 
@@ -78,9 +78,7 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec("place_longitudinal", "place", "longitudinal", "place_longitudinal"),
         TableSpec("place_recent", "place", "recent", "place_recent"),
-        TableSpec(
-            "place_race_ethnicity", "place", "subgroup", "place_race-ethnicity_longitudinal"
-        ),
+        TableSpec("place_race_ethnicity", "place", "subgroup", "place_race-ethnicity_longitudinal"),
     )
 }
 

@@ -1,4 +1,4 @@
-"""What the first code cell of every notebook does: check parameters, open data, say what is used."""
+"""The first code cell of every notebook: check parameters, open data, say what is used."""
 
 from __future__ import annotations
 

@@ -26,8 +26,9 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str], caption: str 
     """A plain HTML table; cells are escaped text."""
     head = "".join(f'<th style="text-align:left">{escape(h)}</th>' for h in header)
     body = "".join(
-        "<tr>" + "".join(f'<td style="text-align:left;vertical-align:top">{escape(c)}</td>'
-                         for c in row) + "</tr>"
+        "<tr>"
+        + "".join(f'<td style="text-align:left;vertical-align:top">{escape(c)}</td>' for c in row)
+        + "</tr>"
         for row in rows
     )
     cap = f"<caption style='text-align:left'>{escape(caption)}</caption>" if caption else ""
