@@ -38,7 +38,7 @@ class Dataset:
         """Dataset name, release and years, e.g. for a notebook header."""
         m = self.manifest
         years = f"data years {m['years'][0]}-{m['years'][-1]}" if m["years"] else "no years"
-        release = f", {m['release']}" if m["release"] else ""
+        release = f", {m['release']}" if m["release"] and not self.synthetic else ""
         return f"{m['dataset']}{release}; {years}"
 
     def has(self, table: str) -> bool:
