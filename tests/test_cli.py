@@ -12,8 +12,13 @@ def workbook(*args, env_home=None):
     env = dict(os.environ)
     if env_home:
         env["WORKBOOK_HOME"] = str(env_home)
-    return subprocess.run([sys.executable, "-m", "workbook", *args], capture_output=True,
-                          text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "workbook", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_import_reports_and_becomes_the_default(tmp_path):

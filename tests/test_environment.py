@@ -48,6 +48,8 @@ def test_code_is_lint_clean():
     ruff = shutil.which("ruff", path=str(ROOT / ".venv" / "bin")) or shutil.which("ruff")
     result = subprocess.run(
         [ruff or sys.executable, "check", "workbook", "tests", "bench"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout
