@@ -22,7 +22,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 def test_there_is_one_notebook_per_step_so_far():
     steps = available_steps()
-    assert 1 in steps and len(steps) == len(NOTEBOOKS)
+    assert {1, 2} <= set(steps) and len(steps) == len(NOTEBOOKS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -40,7 +40,7 @@ def test_parameters_cell_comes_first_with_the_shared_names(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
     assigned = [t.targets[0].id for t in ast.parse(code[0].source).body]
-    assert assigned == PARAMETERS
+    assert assigned[: len(PARAMETERS)] == PARAMETERS  # a step may add its own after these
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

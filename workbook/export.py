@@ -37,7 +37,7 @@ def _json_for_script(value: object) -> str:
     return json.dumps(value).replace("</", "<\\/")
 
 
-def chart_html(spec: dict, number: int) -> str:
+def chart_html(spec: dict, number: int | str) -> str:
     """The HTML that draws one chart with the inlined vegaEmbed."""
     title = spec.get("title", "")
     if isinstance(title, dict):
@@ -76,6 +76,7 @@ def make_static(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
                 data.pop(WIDGET_MIMETYPE)
                 if "text/html" not in data:
                     continue  # a widget with no static copy has nothing to show offline
+                charts += "vegaEmbed(" in data["text/html"]
             kept.append(output)
         cell["outputs"] = kept
     return nb, charts

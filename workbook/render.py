@@ -60,6 +60,48 @@ class WithFallback:
         return bundle
 
 
+class Live:
+    """Output that re-renders when its source changes, with a static copy for export.
+
+    ``build`` returns something displayable (a chart, HTML, a widget). ``refresh`` draws
+    it again, e.g. after the coalition changes its peer list.
+    """
+
+    def __init__(self, build: Any) -> None:
+        import ipywidgets
+
+        self.build = build
+        self.output = ipywidgets.Output()
+        self.refresh()
+
+    def refresh(self) -> None:
+        from IPython.display import display
+
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(self.build())
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        return WithFallback(self.output, static_html(self.build()))._repr_mimebundle_(**kwargs)
+
+
+def static_html(item: Any) -> str:
+    """A static HTML copy of a chart, an HTML object or anything with an HTML form."""
+    import uuid
+
+    if item is None:
+        return ""
+    if isinstance(item, alt.TopLevelMixin):
+        from .export import chart_html
+
+        return chart_html(item.to_dict(), f"live-{uuid.uuid4().hex[:10]}")
+    if hasattr(item, "_repr_html_"):
+        return item._repr_html_() or ""
+    if hasattr(item, "data") and isinstance(item.data, str):
+        return item.data
+    return f"<pre>{escape(item)}</pre>"
+
+
 def escape(text: object) -> str:
     """HTML-escape anything a user or a data file supplied."""
     return html.escape("" if text is None else str(text), quote=True)

@@ -16,6 +16,12 @@ from .jurisdictions import Jurisdiction
 from .render import escape
 
 TOTAL_STEPS = 10
+READ_ONLY_ENV = "WORKBOOK_READ_ONLY"
+
+
+def read_only_requested() -> bool:
+    """True when the server says pages are read-only dashboards (set by its configuration)."""
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 @dataclass
@@ -33,6 +39,11 @@ class Session:
     @property
     def synthetic(self) -> bool:
         return self.data.synthetic
+
+    @property
+    def read_only(self) -> bool:
+        """Dashboards show the plan but offer nothing that writes."""
+        return read_only_requested()
 
     def output_path(self, name: str) -> Path:
         """A path in the output folder (created on first use)."""

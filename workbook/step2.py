@@ -1,0 +1,312 @@
+"""Step 2, use the Mobility Metrics: the views the Step 2 notebook shows.
+
+One :class:`MetricsReview` holds the comparison for the session's jurisdiction. Views
+made from it are live: when the coalition replaces the suggested peers, every table and
+chart that depends on them is drawn again.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import HTML
+
+from . import comparison_charts, views
+from .compare import (
+    SIMILAR_SHARE_OF_IQR,
+    Comparison,
+    PeerGroup,
+    choose_peers,
+    compare,
+    suggest_peers,
+    trends,
+)
+from .disparities import gap_trends, gaps, group_values
+from .errors import ParameterError, WorkbookError
+from .learn import DIRECTION_WORDS
+from .render import Live, WithFallback, escape
+from .session import Session
+
+PEERS_SECTION = "step2.peers"
+MISSING_WORDS = {
+    "not_computed": "not published for this kind of place",
+    "no_data_year": "no data for this place in that year",
+    "suppressed": "withheld (a quality flag but no value)",
+    "unavailable": "not available",
+}
+JUDGEMENT_MARKS = {"better": "better", "worse": "worse", "similar": "similar", "": "-"}
+
+
+def format_value(value: object, fmt: str) -> str:
+    """A value as a person reads it: 71.2% for shares, $52,300 for dollars."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    if fmt == "share":
+        return f"{value:.1%}"
+    if fmt == "dollars":
+        return f"${value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"
+
+
+class MetricsReview:
+    """The comparison behind Step 2, re-computed when the peers change."""
+
+    def __init__(self, session: Session, peers: object = "") -> None:
+        if session.jurisdiction is None:
+            raise ParameterError(
+                "jurisdiction",
+                "",
+                "Step 2 needs a county or city",
+                "Set the jurisdiction parameter to a FIPS key or a name",
+            )
+        self.session = session
+        self.place = session.jurisdiction
+        self.live: list[Live] = []
+        self.peer_group = self._initial_peers(peers)
+        self.comparison: Comparison = compare(session.data, self.place, self.peer_group)
+
+    def _initial_peers(self, peers: object) -> PeerGroup:
+        if peers not in (None, "", []):
+            return choose_peers(self.session.data, self.place, peers)
+        return suggest_peers(self.session.data, self.place)
+
+    def set_peers(self, keys: object) -> None:
+        """Replace the peers (a list or 'key, key, ...'); empty restores the suggestion."""
+        self.peer_group = self._initial_peers(keys)
+        self.comparison = compare(self.session.data, self.place, self.peer_group)
+        for view in self.live:
+            view.refresh()
+
+    def _live(self, build) -> Live:
+        view = Live(build)
+        self.live.append(view)
+        return view
+
+    # Tables ---------------------------------------------------------------------------
+
+    def metrics_table_html(self) -> str:
+        """Every metric by pillar and predictor: value, year, quality, bounds, standing."""
+        table = self.comparison.table
+        catalog = self.session.catalog
+        framework = self.session.framework
+        quality_use = {q["level"]: q["use"] for q in framework["quality_levels"]}
+        parts = []
+        for pillar in framework.pillars:
+            rows = []
+            for _, r in table[table["pillar"] == pillar["id"]].iterrows():
+                metric = catalog[r["variable"]]
+                if r["missing_reason"]:
+                    shown = f"missing: {MISSING_WORDS[r['missing_reason']]}"
+                else:
+                    shown = format_value(
+                        r["value"] if not metric.numeric else r["value_number"], metric.format
+                    )
+                bounds = ""
+                if metric.has_bounds and not pd.isna(r["lower"]) and not pd.isna(r["upper"]):
+                    label = "95% CI" if metric.bounds_kind == "ci" else "range"
+                    bounds = (
+                        f"{label} {format_value(r['lower'], metric.format)} to "
+                        f"{format_value(r['upper'], metric.format)}"
+                    )
+                percentile = r["national_percentile"]
+                rows.append([
+                    metric.predictor, metric.name, shown,
+                    "" if pd.isna(r["year"]) else int(r["year"]),
+                    r["quality"] or "", bounds,
+                    "" if pd.isna(percentile) else f"{percentile:.0f}",
+                    JUDGEMENT_MARKS[r["vs_peers"]], JUDGEMENT_MARKS[r["vs_state"]],
+                    JUDGEMENT_MARKS[r["vs_nation"]],
+                ])  # fmt: skip
+            parts.append(
+                views.heading(pillar["name"], 4)
+                + views.table(
+                    rows,
+                    [
+                        "Predictor",
+                        "Metric",
+                        "Value",
+                        "Year",
+                        "Quality",
+                        "Bounds",
+                        "National percentile",
+                        "vs peers",
+                        "vs state",
+                        "vs nation",
+                    ],
+                )
+            )
+        legend = views.table(
+            [(level, use) for level, use in quality_use.items()],
+            ["Quality", "What to do with it"],
+        )
+        rule = (
+            "A difference counts only when the comparison value lies outside the 95% "
+            "confidence interval (where there is one) or, without one, when it is larger "
+            f"than {SIMILAR_SHARE_OF_IQR:.0%} of the middle half of all places' values. Weak "
+            "values, counts and metrics without a better direction are never judged."
+        )
+        return "".join(parts) + views.paragraph(rule) + legend
+
+    def metrics_table(self) -> Live:
+        return self._live(lambda: HTML(self.metrics_table_html()))
+
+    def peers_html(self) -> str:
+        group = self.peer_group
+        rows = [(p.label, p.key, p.reason) for p in group.members]
+        return views.paragraph(group.note) + views.table(rows, ["Peer", "Key", "Why"])
+
+    def peer_picker(self) -> WithFallback:
+        """The peers with reasons, and a box to replace them (hidden in read-only views)."""
+        shown = self._live(lambda: HTML(self.peers_html()))
+        if self.session.read_only:
+            return WithFallback(shown.output, self.peers_html())
+        box = widgets.Text(
+            placeholder="e.g. 06059, 06073, 04013",
+            description="Own peers:",
+            layout=widgets.Layout(width="60%"),
+        )
+        apply = widgets.Button(description="Use these peers", button_style="primary")
+        reset = widgets.Button(description="Back to suggested")
+        message = widgets.HTML()
+
+        def use(keys: str) -> None:
+            try:
+                self.set_peers(keys)
+                message.value = f"Using {len(self.peer_group.members)} peers."
+            except WorkbookError as error:
+                message.value = f'<span style="color:#b00020">{escape(error)}</span>'
+
+        apply.on_click(lambda _: use(box.value))
+        reset.on_click(lambda _: use(""))
+        panel = widgets.VBox([shown.output, widgets.HBox([box, apply, reset]), message])
+        return WithFallback(panel, self.peers_html())
+
+    # Charts ---------------------------------------------------------------------------
+
+    def overview(self) -> Live:
+        return self._live(
+            lambda: comparison_charts.overview(self.comparison, self.session.framework)
+        )
+
+    def distributions(self) -> Live:
+        return self._live(
+            lambda: comparison_charts.distribution_grid(self.session.data, self.comparison)
+        )
+
+    def explorer(self, variable: str = "share_employed") -> WithFallback:
+        """Pick a metric: where the place sits among all, and its trend with references."""
+        kind = self.place.kind
+        options = [(m.name, m.variable) for m in self.session.catalog.for_geography(kind)]
+        if variable not in dict((v, n) for n, v in options):
+            variable = options[0][1]
+        picker = widgets.Dropdown(
+            options=options,
+            value=variable,
+            description="Metric:",
+            layout=widgets.Layout(width="70%"),
+        )
+
+        def build():
+            chosen = picker.value
+            series = trends(self.session.data, self.place, chosen, self.peer_group)
+            return comparison_charts.position(
+                self.session.data, self.comparison, chosen
+            ) & comparison_charts.trend(self.session.data, series, chosen, self.place.name)
+
+        charts = self._live(build)
+        picker.observe(lambda _: charts.refresh(), names="value")
+        return WithFallback(
+            widgets.VBox([picker, charts.output]), charts._repr_mimebundle_()["text/html"]
+        )
+
+    # Disparities ----------------------------------------------------------------------
+
+    def disparity_tables(self) -> HTML:
+        values = group_values(self.session.data, self.place)
+        table = gap_trends(gaps(values))
+        if table.empty:
+            return HTML(
+                views.paragraph("No metric has values by race and ethnicity for this place.")
+            )
+        catalog = self.session.catalog
+        rows = []
+        for _, r in table.iterrows():
+            metric = catalog[r["variable"]]
+            rows.append([
+                r["name"], f"{r['first_year']}: {format_value(r['first_gap'], metric.format)}",
+                f"{r['latest_year']}: {format_value(r['latest_gap'], metric.format)}",
+                r["movement"], r["latest_worst_group"] or "(no direction)",
+            ])  # fmt: skip
+        return HTML(
+            views.table(
+                rows,
+                [
+                    "Metric",
+                    "Gap, first year",
+                    "Gap, latest year",
+                    "Movement",
+                    "Group doing worst (latest)",
+                ],
+            )
+        )
+
+    def disparity_chart(self):
+        values = group_values(self.session.data, self.place)
+        return comparison_charts.disparities(self.session.data, values, self.place.label)
+
+    def gap_trend_chart(self):
+        values = group_values(self.session.data, self.place)
+        return comparison_charts.gap_trend(self.session.data, gaps(values), self.place.label)
+
+    # Files ----------------------------------------------------------------------------
+
+    def write_outputs(self) -> HTML:
+        """comparison.csv and data_dictionary.csv in the output folder."""
+        path = self.session.output_path("comparison.csv")
+        self.comparison.write_csv(path)
+        dictionary = self.session.output_path("data_dictionary.csv")
+        data_dictionary(self.session).to_csv(dictionary, index=False)
+        note = " (made from the synthetic sample)" if self.session.synthetic else ""
+        return HTML(
+            views.paragraph(
+                f"Wrote {path.name} ({len(self.comparison.table)} metrics) and {dictionary.name} "
+                f"to {self.session.output_dir}{note}."
+            )
+        )
+
+
+def data_dictionary(session: Session) -> pd.DataFrame:
+    """Supplemental material: every variable with its meaning, unit, direction and source."""
+    rows = []
+    for metric in session.catalog:
+        rows.append({
+            "variable": metric.variable, "name": metric.name,
+            "pillar": session.framework.pillar_name(metric.pillar),
+            "predictor": metric.predictor, "unit": metric.unit,
+            "direction": DIRECTION_WORDS[metric.direction],
+            "quality_flag": metric.quality_variable,
+            "bounds": f"{metric.lower_bound} / {metric.upper_bound}" if metric.has_bounds else "",
+            "geography": metric.geography, "by_race_ethnicity": metric.race_ethnicity,
+            "description": metric.description, "source": metric.source,
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def how_built(session: Session) -> HTML:
+    """How the metrics were made: sources, years, quality flags and intervals, per metric."""
+    kind = session.jurisdiction.kind if session.jurisdiction else "county"
+    rows = []
+    for metric in session.catalog.for_geography(kind):
+        years = session.data.years(metric.variable, kind)
+        rows.append([
+            metric.name, metric.source, views.year_ranges(years),
+            {"ci": "95% confidence interval", "range": "range (not statistical)"}.get(
+                metric.bounds_kind, "none"),
+        ])  # fmt: skip
+    return HTML(views.table(rows, ["Metric", "Source", "Years with data", "Bounds"]))
