@@ -23,6 +23,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "--output-dir", default="", help="where executed notebooks go (default output/<key>)"
     )
     parser.add_argument("--steps", default="all", help="steps to run: all, 2, 1-3 or 1,3")
+    parser.add_argument(
+        "--peers", default="", help="Step 2: the coalition's own peers, keys separated by commas"
+    )
     parser.add_argument("--no-html", action="store_true", help="skip the offline HTML copies")
 
 
@@ -58,7 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     from .runner import environment_for_kernels, execute, plan_run
 
-    plan = plan_run(args.jurisdiction, args.data_dir, args.plan_path, args.output_dir, args.steps)
+    plan = plan_run(
+        args.jurisdiction,
+        args.data_dir,
+        args.plan_path,
+        args.output_dir,
+        args.steps,
+        peers=args.peers,
+    )
     environment_for_kernels()
     print(f"Running step(s) {', '.join(map(str, plan.steps))} for {plan.label}")
     results = execute(plan, html=not args.no_html)

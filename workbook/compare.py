@@ -271,14 +271,21 @@ class Comparison:
 
 
 def _missing_reason(
-    metric: Metric, place: Jurisdiction, year: float, row: pd.Series | None, value_missing: bool
+    metric: Metric,
+    place: Jurisdiction,
+    year: float,
+    row: pd.Series | None,
+    value_missing: bool,
+    in_data: bool,
 ) -> str:
     if not metric.applies_to(place.kind):
         return "not_computed"
     if not value_missing:
         return ""
-    if row is None or pd.isna(year):
-        return "no_data_year"
+    if not in_data:
+        return "unavailable"  # the imported files do not carry this metric at all
+    if row is None or pd.isna(year) or not (place.first_year <= year <= place.last_year):
+        return "no_data_year"  # e.g. Connecticut's planning regions before 2022
     quality = row.get(metric.quality_variable) if metric.quality_variable else None
     if quality is not None and not pd.isna(quality):
         return "suppressed"  # a flag without a value: Urban withheld the number
@@ -357,7 +364,7 @@ def compare(data: Dataset, place: Jurisdiction, peers: PeerGroup | None = None) 
             n_nation=int(numbers.notna().sum()),
             n_state=int(state_numbers.notna().sum()),
             n_peers=int(peer_numbers.notna().sum()),
-            missing_reason=_missing_reason(metric, place, year, own, value_missing),
+            missing_reason=_missing_reason(metric, place, year, own, value_missing, applies),
             synthetic=data.synthetic,
         )
         rows.append(record)

@@ -103,6 +103,7 @@ def plan_run(
     output_dir: str | None = None,
     steps: str | None = None,
     notebooks_dir: Path = NOTEBOOKS_DIR,
+    peers: str | None = None,
 ) -> RunPlan:
     """Check every parameter and work out the run; raises a WorkbookError on bad input."""
     available = available_steps(notebooks_dir)
@@ -118,6 +119,12 @@ def plan_run(
             "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
         )
     place = data.find(jurisdiction)
+    chosen_peers = ""
+    if peers:
+        from .compare import choose_peers
+
+        # Checked now, not inside a kernel; passed on as normalized keys.
+        chosen_peers = ",".join(choose_peers(data, place, peers).keys)
     out = Path(output_dir) if output_dir else Path("output") / place.key
     out = check_output_dir(out.expanduser().resolve())
     plan = Path(plan_path).expanduser().resolve() if plan_path else out / "plan.sqlite"
@@ -127,6 +134,8 @@ def plan_run(
         "plan_path": str(plan),
         "output_dir": str(out),
     }
+    if chosen_peers:
+        parameters["peers"] = chosen_peers
     label = f"{place} with {data.label}"
     return RunPlan(chosen, {n: available[n] for n in chosen}, parameters, out, label)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
@@ -20,6 +21,7 @@ from .compare import (
     PeerGroup,
     choose_peers,
     compare,
+    numeric_values,
     suggest_peers,
     trends,
 )
@@ -215,14 +217,81 @@ class MetricsReview:
         def build():
             chosen = picker.value
             series = trends(self.session.data, self.place, chosen, self.peer_group)
-            return comparison_charts.position(
-                self.session.data, self.comparison, chosen
-            ) & comparison_charts.trend(self.session.data, series, chosen, self.place.name)
+            both = alt.vconcat(
+                comparison_charts.position(self.session.data, self.comparison, chosen),
+                comparison_charts.trend(self.session.data, series, chosen, self.place.name),
+            )
+            # Each chart keeps its own colours: roles above, series below.
+            return both.resolve_scale(color="independent", size="independent")
 
         charts = self._live(build)
         picker.observe(lambda _: charts.refresh(), names="value")
         return WithFallback(
             widgets.VBox([picker, charts.output]), charts._repr_mimebundle_()["text/html"]
+        )
+
+    def map_result(self, variable: str, scope: str = "state"):
+        """The counties of the state (or nation) shaded by ``variable``, this county outlined."""
+        from .comparison_charts import axis_format
+        from .maps import county_map
+
+        data = self.session.data
+        metric = self.session.catalog[variable]
+        recent = data.table("county_recent")
+        numbers = numeric_values(metric, recent[variable]) if variable in recent else None
+        values = pd.DataFrame({
+            "key": recent["state"] + recent["county"],
+            "value": numbers if numbers is not None else float("nan"),
+            "quality": recent[metric.quality_variable]
+            if metric.quality_variable in recent else None,
+            "name": recent["county_name"],
+        })  # fmt: skip
+        highlight = self.place.key if self.place.kind == "county" else None
+        return county_map(
+            values,
+            metric.name,
+            highlight=highlight,
+            state=self.place.state if scope == "state" else None,
+            direction=metric.direction,
+            synthetic=data.synthetic,
+            value_format=axis_format(metric).replace(".0%", ".1%"),
+        )
+
+    def map_view(self, result) -> HTML | object:
+        notes = [result.note] if result.note else []
+        if self.place.kind == "place":
+            notes.append(
+                f"{self.place.name} is a city: the map shades the counties of "
+                f"{self.place.state_name}, and the city's own values are in the tables above."
+            )
+        if result.source:
+            notes.append(result.source)
+        text = "".join(views.paragraph(n) for n in notes)
+        return result.chart, HTML(text)
+
+    def county_map(self, variable: str = "share_employed") -> WithFallback:
+        """Pick a metric and a scope (state or nation) to see the county map."""
+        options = [(m.name, m.variable) for m in self.session.catalog.for_geography("county")]
+        picker = widgets.Dropdown(
+            options=options,
+            value=variable,
+            description="Metric:",
+            layout=widgets.Layout(width="70%"),
+        )
+        scope = widgets.ToggleButtons(
+            options=[("State", "state"), ("Nation", "nation")], value="state", description="Show:"
+        )
+
+        def build():
+            chart, notes = self.map_view(self.map_result(picker.value, scope.value))
+            return Stack(chart, notes)
+
+        view = self._live(build)
+        picker.observe(lambda _: view.refresh(), names="value")
+        scope.observe(lambda _: view.refresh(), names="value")
+        return WithFallback(
+            widgets.VBox([widgets.HBox([picker, scope]), view.output]),
+            view._repr_mimebundle_()["text/html"],
         )
 
     # Disparities ----------------------------------------------------------------------
@@ -279,6 +348,24 @@ class MetricsReview:
                 f"to {self.session.output_dir}{note}."
             )
         )
+
+
+class Stack:
+    """Several displayable items shown one after the other (a chart and its notes)."""
+
+    def __init__(self, *items) -> None:
+        self.items = items
+
+    def _repr_html_(self) -> str:
+        from .render import static_html
+
+        return "".join(static_html(item) for item in self.items)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for item in self.items:
+            display(item)
 
 
 def data_dictionary(session: Session) -> pd.DataFrame:
