@@ -77,12 +77,13 @@ class Live:
     def refresh(self) -> None:
         from IPython.display import display
 
+        self.current = self.build()  # built once, shown live and copied for export
         self.output.clear_output(wait=True)
         with self.output:
-            display(self.build())
+            display(self.current)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        return WithFallback(self.output, static_html(self.build()))._repr_mimebundle_(**kwargs)
+        return WithFallback(self.output, static_html(self.current))._repr_mimebundle_(**kwargs)
 
 
 def static_html(item: Any) -> str:
