@@ -827,6 +827,23 @@ class DateOrder(Rule):
         }
 
 
+@dataclass(frozen=True)
+class AtLeastOne(Rule):
+    """At least one of ``names`` must be filled in (e.g. link a metric or a pillar)."""
+
+    names: tuple[str, ...]
+    message: str = ""
+
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(self.names)
+
+    def check(self, values: Mapping[str, Any], fields: Mapping[str, Field]) -> dict[str, str]:
+        if any(not fields[n].is_empty(values.get(n)) for n in self.names):
+            return {}
+        titles = " or ".join(fields[n].title for n in self.names)
+        return {self.names[0]: self.message or f"Fill in at least one of: {titles}."}
+
+
 def check_values(
     fields: Sequence[Field], rules: Sequence[Rule], values: Mapping[str, Any]
 ) -> dict[str, str]:

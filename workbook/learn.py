@@ -8,7 +8,7 @@ from IPython.display import HTML
 
 from . import views
 from .catalog import Metric
-from .render import WithFallback, escape
+from .render import WithFallback
 from .session import Session
 from .theme import PILLAR_COLOURS
 
@@ -172,14 +172,16 @@ def steps_overview(session: Session) -> HTML:
     return HTML(views.table(rows, ["Step", "Title", "What happens", "What it settles"]))
 
 
-def checklist(session: Session) -> WithFallback:
-    """The step's review checklist as tick boxes (a plain list in the static copy)."""
-    items = session.step["checklist"]
-    boxes = [
-        widgets.Checkbox(
-            value=False, description=item["text"], indent=False, layout=widgets.Layout(width="auto")
-        )
-        for item in items
-    ]
-    static = "<ul>" + "".join(f"<li>&#9744; {escape(i['text'])}</li>" for i in items) + "</ul>"
-    return WithFallback(widgets.VBox(boxes), static)
+def checklist(session: Session):
+    """The step's review checklist, saved in the plan (a static list in dashboards)."""
+    from .forms import Form, YesNo
+
+    step = session.step
+    fields = [YesNo(item["id"], label=item["text"]) for item in step["checklist"]]
+    return Form(
+        fields,
+        session.plan,
+        f"step{step['number']}.checklist",
+        title=f"Step {step['number']} review",
+        intro="Answer each question as a team; the answers are saved in the plan.",
+    )

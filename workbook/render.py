@@ -12,6 +12,7 @@ front ends draw the widget, the exported HTML shows the static copy.
 from __future__ import annotations
 
 import html
+import os
 from typing import Any
 
 import altair as alt
@@ -60,30 +61,57 @@ class WithFallback:
         return bundle
 
 
+BATCH_ENV = "WORKBOOK_BATCH"
+
+
+def batch_mode() -> bool:
+    """True in unattended runs (``workbook run``, batch jobs), where nobody clicks.
+
+    Unattended runs never create Output widgets: nbclient imitates a front end for them
+    and can block on its own messages (nbclient issue #312), which left papermill runs
+    waiting forever under load.
+    """
+    return os.environ.get(BATCH_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
 class Live:
     """Output that re-renders when its source changes, with a static copy for export.
 
     ``build`` returns something displayable (a chart, HTML, a widget). ``refresh`` draws
-    it again, e.g. after the coalition changes its peer list.
+    it again, e.g. after the coalition changes its peer list. In unattended runs the
+    content is displayed once, directly.
     """
 
     def __init__(self, build: Any) -> None:
         import ipywidgets
 
         self.build = build
-        self.output = ipywidgets.Output()
+        self.batch = batch_mode()
+        self.output = ipywidgets.HTML() if self.batch else ipywidgets.Output()
         self.refresh()
 
     def refresh(self) -> None:
         from IPython.display import display
 
+        first = not hasattr(self, "current")
         self.current = self.build()  # built once, shown live and copied for export
-        self.output.clear_output(wait=True)
+        if self.batch:
+            return
+        if not first:
+            self.output.clear_output(wait=True)
         with self.output:
             display(self.current)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        return WithFallback(self.output, static_html(self.current))._repr_mimebundle_(**kwargs)
+    def static_html(self) -> str:
+        return static_html(self.current)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        if self.batch:
+            display(self.current)
+        else:
+            display(WithFallback(self.output, self.static_html()))
 
 
 def static_html(item: Any) -> str:

@@ -19,6 +19,7 @@ from .errors import ParameterError, WorkbookError
 from .sources import PROJECT_ROOT
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+CELL_TIMEOUT = 600  # seconds one cell may run before the run is stopped as stuck
 _STEP_FILE = re.compile(r"^(\d{2})_[a-z0-9_]+\.ipynb$")
 
 
@@ -140,6 +141,22 @@ def plan_run(
     return RunPlan(chosen, {n: available[n] for n in chosen}, parameters, out, label)
 
 
+def kernel_manager_class():
+    """Kernels that talk over local socket files instead of TCP ports.
+
+    With TCP, kernels started at the same moment (parallel runs, tests on two cores) can
+    pick the same free port; a client then waits for replies that went to another kernel
+    and hangs. Socket files are named after each kernel's own connection file.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class LocalSocketKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return LocalSocketKernelManager
+
+
 def execute(
     plan: RunPlan, html: bool = True, log: Callable[[str], None] = print
 ) -> list[StepResult]:
@@ -149,6 +166,7 @@ def execute(
 
     from .export import export_html
 
+    environment_for_kernels()
     results = []
     for number in plan.steps:
         source = plan.notebooks[number]
@@ -164,6 +182,8 @@ def execute(
                 progress_bar=False,
                 log_output=False,
                 kernel_name="python3",
+                kernel_manager_class=kernel_manager_class(),
+                execution_timeout=CELL_TIMEOUT,
             )
         except PapermillExecutionError as exc:
             raise WorkbookError(
@@ -176,7 +196,10 @@ def execute(
 
 
 def environment_for_kernels() -> None:
-    """Let kernels find the package when run from a source checkout without installing."""
+    """Tell kernels they run unattended, and let them find the package from a checkout."""
+    from .render import BATCH_ENV
+
+    os.environ[BATCH_ENV] = "1"
     root = str(PROJECT_ROOT)
     paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     if root not in paths:

@@ -17,6 +17,30 @@ from .render import escape
 
 TOTAL_STEPS = 10
 READ_ONLY_ENV = "WORKBOOK_READ_ONLY"
+AUTHOR_ENV = "WORKBOOK_AUTHOR"
+PLAN_FILE = "plan.sqlite"
+
+
+def author_file() -> Path:
+    from .sources import workbook_home
+
+    return workbook_home() / "author.txt"
+
+
+def remembered_author() -> str:
+    """The name saved with each change: $WORKBOOK_AUTHOR, else the name set once here."""
+    if os.environ.get(AUTHOR_ENV):
+        return os.environ[AUTHOR_ENV].strip()
+    try:
+        return author_file().read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def remember_author(name: str) -> None:
+    path = author_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(name.strip(), encoding="utf-8")
 
 
 def read_only_requested() -> bool:
@@ -44,6 +68,38 @@ class Session:
     def read_only(self) -> bool:
         """Dashboards show the plan but offer nothing that writes."""
         return read_only_requested()
+
+    @property
+    def plan(self):
+        """The coalition's plan (opened on first use; read-only in dashboards)."""
+        if getattr(self, "_plan", None) is None:
+            from .store import PlanStore
+
+            path = self.plan_path or self.output_dir / PLAN_FILE
+            if not self.read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._plan = PlanStore.open(path, author=remembered_author(), read_only=self.read_only)
+        return self._plan
+
+    def name_box(self):
+        """Where the facilitator types the name saved with each change (once per machine)."""
+        import ipywidgets as widgets
+
+        box = widgets.Text(
+            value=remembered_author(),
+            description="Your name:",
+            placeholder="saved with every change you make",
+        )
+        note = widgets.HTML()
+
+        def changed(change: dict) -> None:
+            name = change["new"].strip()
+            remember_author(name)
+            self.plan.author = name
+            note.value = f"Changes are saved as made by {escape(name)}." if name else ""
+
+        box.observe(changed, names="value")
+        return widgets.HBox([box, note])
 
     def output_path(self, name: str) -> Path:
         """A path in the output folder (created on first use)."""
@@ -120,4 +176,6 @@ def start(
     )
     if show:
         display(HTML(session.header_html()))
+        if not session.read_only:
+            display(session.name_box())
     return session

@@ -32,6 +32,8 @@ from .render import Live, WithFallback, escape
 from .session import Session
 
 PEERS_SECTION = "step2.peers"
+INSIGHTS_SECTION = "step2.insights"
+INSIGHT_TAGS = ("strength", "concern", "question")
 MISSING_WORDS = {
     "not_computed": "not published for this kind of place",
     "no_data_year": "no data for this place in that year",
@@ -72,16 +74,41 @@ class MetricsReview:
         self.live: list[Live] = []
         self.peer_group = self._initial_peers(peers)
         self.comparison: Comparison = compare(session.data, self.place, self.peer_group)
+        self.record_peers()
 
     def _initial_peers(self, peers: object) -> PeerGroup:
+        """A ``peers`` parameter wins; then the coalition's saved choice; then a suggestion."""
         if peers not in (None, "", []):
             return choose_peers(self.session.data, self.place, peers)
+        saved = self.session.plan.get(PEERS_SECTION).value or {}
+        if saved.get("jurisdiction") == self.place.key and saved.get("method") == "chosen":
+            return choose_peers(self.session.data, self.place, saved["keys"])
         return suggest_peers(self.session.data, self.place)
 
+    def record_peers(self) -> None:
+        """Keep the peers in use, and why, in the plan (skipped when nothing changed)."""
+        if self.session.read_only:
+            return
+        plan = self.session.plan
+        current = plan.get(PEERS_SECTION)
+        value = {
+            "jurisdiction": self.place.key,
+            "method": self.peer_group.method,
+            "note": self.peer_group.note,
+            "keys": self.peer_group.keys,
+            "reasons": {p.key: p.reason for p in self.peer_group.members},
+        }
+        if current.value != value:
+            plan.save(PEERS_SECTION, value, base_version=current.version)
+
     def set_peers(self, keys: object) -> None:
-        """Replace the peers (a list or 'key, key, ...'); empty restores the suggestion."""
-        self.peer_group = self._initial_peers(keys)
+        """Replace the peers ('key, key, ...' or a list); empty goes back to the suggestion."""
+        if keys in (None, "", []):
+            self.peer_group = suggest_peers(self.session.data, self.place)
+        else:
+            self.peer_group = choose_peers(self.session.data, self.place, keys)
         self.comparison = compare(self.session.data, self.place, self.peer_group)
+        self.record_peers()
         for view in self.live:
             view.refresh()
 
@@ -226,9 +253,7 @@ class MetricsReview:
 
         charts = self._live(build)
         picker.observe(lambda _: charts.refresh(), names="value")
-        return WithFallback(
-            widgets.VBox([picker, charts.output]), charts._repr_mimebundle_()["text/html"]
-        )
+        return WithFallback(widgets.VBox([picker, charts.output]), charts.static_html())
 
     def map_result(self, variable: str, scope: str = "state"):
         """The counties of the state (or nation) shaded by ``variable``, this county outlined."""
@@ -291,7 +316,7 @@ class MetricsReview:
         scope.observe(lambda _: view.refresh(), names="value")
         return WithFallback(
             widgets.VBox([widgets.HBox([picker, scope]), view.output]),
-            view._repr_mimebundle_()["text/html"],
+            view.static_html(),
         )
 
     # Disparities ----------------------------------------------------------------------
@@ -332,6 +357,64 @@ class MetricsReview:
     def gap_trend_chart(self):
         values = group_values(self.session.data, self.place)
         return comparison_charts.gap_trend(self.session.data, gaps(values), self.place.label)
+
+    # Preliminary insights -------------------------------------------------------------
+
+    def insights(self):
+        """The team's first impressions: a statement, a tag, the metrics or pillars it is about."""
+        from .forms import (
+            AtLeastOne,
+            LongText,
+            MultipleChoice,
+            RecordTable,
+            ShortText,
+            SingleChoice,
+        )
+
+        catalog = self.session.catalog
+        fields = [
+            ShortText("statement", label="Insight", required=True, max_length=280,
+                      help="One sentence the team agrees on."),
+            SingleChoice("tag", label="Kind", required=True, radio=True,
+                         options=[(label.capitalize(), label) for label in INSIGHT_TAGS]),
+            MultipleChoice("metrics", label="Metrics it is about", options=[
+                (m.name, m.variable) for m in catalog.for_geography(self.place.kind)]),
+            MultipleChoice("pillars", label="Pillars it is about", options=[
+                (p["name"], p["id"]) for p in self.session.framework.pillars]),
+            LongText("notes", label="Notes", max_length=2000),
+        ]  # fmt: skip
+        return RecordTable(
+            fields, self.session.plan, INSIGHTS_SECTION,
+            title="Preliminary insights",
+            intro="Record what stands out: a strength to build on, a concern, or a question "
+            "for later steps. Link each to the metrics or pillars it is about.",
+            rules=[AtLeastOne(("metrics", "pillars"))],
+            label_field="statement",
+        )  # fmt: skip
+
+    def insights_list(self) -> HTML:
+        """The insights saved so far, grouped by kind, with the metrics and pillars named."""
+        records = self.session.plan.get(INSIGHTS_SECTION, public=True).value or []
+        if not records:
+            return HTML(views.paragraph("No insights recorded yet."))
+        catalog = self.session.catalog
+        framework = self.session.framework
+        parts = []
+        for tag in INSIGHT_TAGS:
+            chosen = [r for r in records if r.get("tag") == tag]
+            if not chosen:
+                continue
+            rows = [
+                (r.get("statement", ""),
+                 "; ".join(catalog[v].name for v in r.get("metrics") or [] if v in catalog),
+                 "; ".join(framework.pillar_name(p) for p in r.get("pillars") or []))
+                for r in chosen
+            ]  # fmt: skip
+            parts.append(
+                views.heading(f"{tag.capitalize()}s ({len(chosen)})", 4)
+                + views.table(rows, ["Insight", "Metrics", "Pillars"])
+            )
+        return HTML("".join(parts))
 
     # Files ----------------------------------------------------------------------------
 
