@@ -5,19 +5,9 @@ import csv
 import pytest
 
 from workbook.catalog import load_catalog, load_framework
-from workbook.schema import TABLES
+from workbook.schema import IDENTIFIER_COLUMNS, TABLES
 
-ID_COLUMNS = {
-    "year",
-    "state",
-    "county",
-    "place",
-    "state_name",
-    "county_name",
-    "place_name",
-    "subgroup",
-    "subgroup_type",
-}
+ID_COLUMNS = set(IDENTIFIER_COLUMNS)
 
 
 def real_columns(real_dir, file_name):

@@ -24,6 +24,7 @@ from .catalog import Catalog, load_catalog
 from .errors import DataFileError, DataSourceError
 from .schema import (
     CODE_WIDTHS,
+    IDENTIFIER_COLUMNS,
     KNOWN_EXTRA_COLUMNS,
     QUALITY_LEVELS,
     QUALITY_SCORES,
@@ -273,16 +274,7 @@ def read_table(path: Path, spec: TableSpec | None = None) -> TableResult:
             "is not one of the Mobility Metrics file names",
             "expected a name ending in " + ", ".join(s.default_file_name for s in TABLES.values()),
         )
-    text_columns = [
-        "state",
-        "county",
-        "place",
-        "state_name",
-        "county_name",
-        "place_name",
-        "subgroup",
-        "subgroup_type",
-    ]
+    text_columns = [c for c in IDENTIFIER_COLUMNS if c != "year"]
     try:
         frame = _read_csv_exact(path, text_columns)
     except pa.ArrowInvalid as exc:

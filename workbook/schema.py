@@ -21,6 +21,11 @@ RACE_ETHNICITY_GROUPS = (
     "Hispanic",
     "Other Races and Ethnicities",
 )
+# Every column that names a row rather than measures something (read as text).
+IDENTIFIER_COLUMNS = (
+    "year", "state", "county", "place", "state_name", "county_name", "place_name",
+    "subgroup", "subgroup_type",
+)  # fmt: skip
 # Columns the official files carry that are neither identifiers nor catalog variables.
 KNOWN_EXTRA_COLUMNS = {"subgroup_type", "subgroup"}
 
