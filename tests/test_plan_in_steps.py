@@ -87,3 +87,13 @@ def test_dashboards_open_the_plan_read_only(tmp_path, monkeypatch):
     with pytest.raises(ReadOnlyError):
         viewer.plan.save("step1.checklist", {}, base_version=1)
     assert (tmp_path / "plan.sqlite").read_bytes() == before
+
+
+def test_served_notebooks_take_jurisdiction_and_plan_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBOOK_JURISDICTION", "97003")
+    monkeypatch.setenv("WORKBOOK_PLAN_PATH", str(tmp_path / "served.sqlite"))
+    session = start(1, "", output_dir=str(tmp_path / "out"), show=False)
+    assert session.jurisdiction.key == "97003"
+    assert session.plan.path == tmp_path / "served.sqlite"
+    explicit = start(1, "98031", output_dir=str(tmp_path / "out"), show=False)
+    assert explicit.jurisdiction.key == "98031"  # a parameter still wins

@@ -18,6 +18,9 @@ from .render import escape
 TOTAL_STEPS = 10
 READ_ONLY_ENV = "WORKBOOK_READ_ONLY"
 AUTHOR_ENV = "WORKBOOK_AUTHOR"
+# A server runs notebooks with their parameters left empty; these fill them in.
+JURISDICTION_ENV = "WORKBOOK_JURISDICTION"
+PLAN_PATH_ENV = "WORKBOOK_PLAN_PATH"
 PLAN_FILE = "plan.sqlite"
 
 
@@ -156,6 +159,10 @@ def start(
     name; left empty it is the sample's suggested county when the sample is in use.
     """
     render.setup()
+    if jurisdiction in (None, "") and os.environ.get(JURISDICTION_ENV):
+        jurisdiction = os.environ[JURISDICTION_ENV]
+    if plan_path in (None, "") and os.environ.get(PLAN_PATH_ENV):
+        plan_path = os.environ[PLAN_PATH_ENV]
     framework = load_framework()
     data = open_dataset(_text_parameter("data_dir", data_dir))
     chosen = None
