@@ -315,6 +315,65 @@ def trend(data: Dataset, series: pd.DataFrame, variable: str, place_name: str) -
     )
 
 
+def trend_grid(
+    data: Dataset, series: pd.DataFrame, place_name: str, columns: int = 4
+) -> alt.FacetChart:
+    """Every metric's yearly values in small panels: the place, peer and state medians.
+
+    ``series`` holds the tidy rows of :func:`workbook.compare.trends` for every metric,
+    with a ``metric`` column (the metric's name).
+    """
+    frame = series[["metric", "year", "series", "value"]].copy()
+    names = list(dict.fromkeys(frame["series"]))
+    own = [n for n in names if n != "Peer median" and not n.endswith(" median")]
+    order = own + [n for n in names if n not in own]
+    colours = [HIGHLIGHT, "#E69F00", "#56B4E9"][: len(order)]
+    chart = (
+        alt.Chart()
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X(
+                "year:O",
+                title=None,
+                axis=alt.Axis(
+                    labelFontSize=9,
+                    labelAngle=0,
+                    labelExpr="datum.value % 2 == 0 ? datum.value : ''",
+                ),
+            ),
+            y=alt.Y(
+                "value:Q",
+                title=None,
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=",.2~r", labelFontSize=9, tickCount=4),
+            ),
+            color=alt.Color("series:N", scale=alt.Scale(domain=order, range=colours), title=None),
+            tooltip=["metric:N", "series:N", "year:O", alt.Tooltip("value:Q", format=",.4~r")],
+        )
+        .properties(width=170, height=90)
+    )
+    grid = (
+        alt.layer(chart, data=frame)
+        .facet(
+            facet=alt.Facet(
+                "metric:N",
+                title=None,
+                sort=list(dict.fromkeys(frame["metric"])),
+                header=alt.Header(labelFontSize=10, labelLimit=190),
+            ),
+            columns=columns,
+        )
+        .resolve_scale(y="independent")
+    )
+    return finish(
+        grid,
+        f"Every metric over the years: {place_name}, its peers and its state",
+        f"One small panel per metric with a value in more than one year: {place_name} in "
+        "black, the median of its peers in orange and of its state in blue.",
+        data.synthetic,
+    )
+
+
 def disparities(data: Dataset, values: pd.DataFrame, place_label: str) -> alt.FacetChart | None:
     """Each group's latest value per metric, metrics ordered by their relative gap."""
     if values.empty:

@@ -178,7 +178,9 @@ class MetricsReview:
             "A difference counts only when the comparison value lies outside the 95% "
             "confidence interval (where there is one) or, without one, when it is larger "
             f"than {SIMILAR_SHARE_OF_IQR:.0%} of the middle half of all places' values. Weak "
-            "values, counts and metrics without a better direction are never judged."
+            "values, counts and metrics without a better direction are never judged. Urban "
+            "publishes no state values: the state figure is the median of the state's "
+            "counties (or cities)."
         )
         return "".join(parts) + views.paragraph(rule) + legend
 
@@ -227,6 +229,24 @@ class MetricsReview:
         return self._live(
             lambda: comparison_charts.distribution_grid(self.session.data, self.comparison)
         )
+
+    def all_trends(self) -> Live:
+        """Small panels with every metric's trend (the metrics with two or more years)."""
+
+        def build():
+            parts = []
+            for metric in self.session.catalog.for_geography(self.place.kind):
+                series = trends(self.session.data, self.place, metric.variable, self.peer_group)
+                if series["year"].nunique() > 1:
+                    parts.append(series.assign(metric=metric.name))
+            frame = (
+                pd.concat(parts, ignore_index=True)
+                if parts
+                else pd.DataFrame(columns=["metric", "year", "series", "value"])
+            )
+            return comparison_charts.trend_grid(self.session.data, frame, self.place.name)
+
+        return self._live(build)
 
     def explorer(self, variable: str = "share_employed") -> WithFallback:
         """Pick a metric: where the place sits among all, and its trend with references."""
