@@ -133,6 +133,7 @@ def test_jupyterlab_draws_saved_charts_offline(browser, tmp_path):
 
 def test_voila_draws_step1_offline(browser, tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(VOILA_TEMPLATES))
+    monkeypatch.setenv("WORKBOOK_PLAN_PATH", str(tmp_path / "plan.sqlite"))  # not in the checkout
     port = free_port()
     command = [
         str(BIN / "voila"),

@@ -1,0 +1,223 @@
+"""Write data/examples/sample_plan.json: an example plan for the sample's Linden County.
+
+It holds Steps 3 and 4 filled in by a fictional coalition: four readiness responses
+(with a weak and a contested condition), action items, a management team, eight
+stakeholders across actor types, the launch, and part of both review checklists. Every
+person, organisation, email address and phone number is invented.
+
+The records go through the same forms the notebooks use, so they pass the same checks
+and their contact details are marked private. Timestamps and record ids are fixed, so
+running the script again writes the same file.
+
+    python scripts/make_example_plan.py            # writes data/examples/sample_plan.json
+    python scripts/make_example_plan.py OUT.json   # somewhere else
+
+Use it: ``workbook.store.import_plan("data/examples/sample_plan.json", "plan.sqlite")``,
+then ``workbook run --steps 3-4 --plan-path plan.sqlite``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbook import coalition, learn, readiness  # noqa: E402
+from workbook.catalog import load_framework  # noqa: E402
+from workbook.store import PlanStore, import_plan  # noqa: E402
+
+TARGET = ROOT / "data" / "examples" / "sample_plan.json"
+AUTHOR = "Ana Ruiz (example)"
+STARTED = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
+
+CONDITIONS = (
+    "leadership_commitment", "cross_sector_readiness", "organizational_capacity",
+    "culture_for_change", "staff_buy_in", "racial_equity_understanding", "data_skills",
+    "engagement_resources", "ongoing_learning",
+)  # fmt: skip
+# One row per respondent, ratings in the order above (None: not rated). Designed so that
+# community-engagement resources and racial-equity understanding are weak, staff buy-in
+# and culture are contested, and data skills has one rating missing.
+RESPONSES = (
+    ("Marisol Vega", "Deputy county executive", (4, 4, 3, 4, 4, 2, 3, 2, 3)),
+    ("Tom Becker", "Housing and community development", (4, 3, 3, 2, 2, 2, 3, 1, 3)),
+    ("Priya Natarajan", "Public health department", (3, 3, 2, 3, 1, 3, None, 2, 4)),
+    ("R4", "Parks and recreation staff", (4, 3, 2, 2, 3, 1, 2, 1, 3)),
+)
+EVIDENCE = {
+    ("Deputy county executive", "leadership_commitment"): "The county executive named the "
+    "plan a priority in the budget address and gave it a standing slot in cabinet meetings.",
+    ("Housing and community development", "engagement_resources"): "No line in the budget "
+    "pays residents for their time; outreach depends on two staff who also run the "
+    "voucher program.",
+    ("Public health department", "staff_buy_in"): "Outside our office few people have heard "
+    "of the plan; the last all-staff survey did not mention it.",
+    ("Parks and recreation staff", "staff_buy_in"): "Parks crews asked to join the "
+    "neighbourhood walks after the spring listening session.",
+    ("Parks and recreation staff", "racial_equity_understanding"): "There has been no "
+    "training on structural racism for frontline staff <em>at all</em>.",
+    ("Public health department", "ongoing_learning"): "We run quarterly reviews of our "
+    "programs and changed the clinic hours after the last one.",
+}
+ACTIONS = (
+    ("engagement_resources", "Put a resident stipend line in the next budget request",
+     ("Dana Okafor", "Budget office"), "2027-02-15", "under_way"),
+    ("engagement_resources", "Share an outreach coordinator with the library system",
+     ("Tom Becker", "Housing and community development"), "2027-03-31", "not_started"),
+    ("racial_equity_understanding", "Two workshops on structural racism in housing and "
+     "lending for department heads", ("Marisol Vega", "Office of the County Executive"),
+     "2027-01-30", "not_started"),
+    ("staff_buy_in", "Listening sessions in four departments about the plan",
+     ("Priya Natarajan", "Public health department"), "2026-12-18", "under_way"),
+)  # fmt: skip
+TEAM = (
+    ("lead", ("Ana Ruiz", "Office of the County Executive", "ana.ruiz@example.org",
+              "+1 555 0101"), "", 16),
+    ("data", ("Ben Li", "Linden County data office", "ben.li@example.org", "555-0102"),
+     "", 8),
+    ("community_engagement", ("Grace Mensah", "Northside Neighbors Alliance",
+                              "grace@example.org", ""), "", 10),
+    ("project_management", ("Sam Patel", "Office of the County Executive",
+                            "sam.patel@example.org", "(555) 010-3000"), "", 20),
+    ("other", ("Jo Kim", "Linden Public Library", "jo.kim@example.org", ""),
+     "Hosts meetings and runs the resident story archive", 3),
+)  # fmt: skip
+STAKEHOLDERS = (
+    # organisation, contact (name, role), email, phone, actor types, pillars, influence,
+    # interest, champion, request, status, asked, answered
+    ("Linden Community Foundation", ("Lena Ortiz", "Program officer"), "lena@example.org",
+     "+1 555 0110", ["philanthropies"], ["work", "education"], 4, 4, True,
+     "Fund the resident stipends for the first year and sit on the steering group.",
+     "accepted", "2026-10-12", "2026-10-26"),
+    ("Northside Tenants Union", ("Ana Souza", "Organizer"), "ana@example.org",
+     "+1 555 0111", ["advocacy_groups", "community_members"], ["neighborhoods"], 2, 5,
+     True, "Co-lead the community engagement working group.", "accepted", "2026-10-12",
+     "2026-10-19"),
+    ("Linden County Public Schools", ("Dr. Carl Hughes", "Deputy superintendent"),
+     "c.hughes@example.org", "", ["government"], ["education"], 4, 3, None,
+     "Share attendance and graduation data by school, and name a liaison.", "asked",
+     "2026-11-02", ""),
+    ("St. Brigid Health System", ("", "Community benefit office"), "", "",
+     ["anchor_institutions"], ["health", "work"], 5, 2, None, "", "not_asked", "", ""),
+    ("Eastside Family Center", ("Rosa Diaz", "Director"), "rosa@example.org", "",
+     ["nonprofits_cbos"], ["neighborhoods", "health"], 2, 4, False,
+     "Host two resident listening sessions.", "accepted", "2026-10-20", "2026-10-22"),
+    ("Lakeshore University Data Lab", ("Prof. Amir Haddad", "Director"),
+     "a.haddad@example.org", "+1 555 0115", ["research_organizations"],
+     ["governance", "neighborhoods"], 3, 4, False,
+     "Help analyse the local data in Step 5 and review the measurement plan.",
+     "accepted", "2026-10-15", "2026-11-05"),
+    ("Linden Chamber of Commerce", ("Greg Walsh", "President"), "greg@example.org",
+     "+1 555 0116", ["private_sector"], ["work"], 4, 2, False,
+     "Recruit three employers to the rewarding-work working group.", "declined",
+     "2026-10-15", "2026-11-10"),
+    ("Youth Voices Council", ("Kay Brown", "Youth coordinator"), "kay@example.org", "",
+     ["community_members"], ["education", "governance"], 1, 5, None,
+     "Name two young people to the steering group.", "asked", "2026-11-16", ""),
+)  # fmt: skip
+LAUNCH = {
+    "charter": "The Linden Mobility Coalition brings the county, residents and partners "
+    "together to write and carry out a Mobility Action Plan. Members commit to come to "
+    "the monthly meetings, share what they know, and bring the plan back to their own "
+    "organisations.",
+    "first_meeting": "2027-01-14",
+    "cadence": "monthly",
+    "decisions": "consent",
+    "decision_notes": "A proposal passes when no member objects strongly; objections are "
+    "heard and the proposal reworked. Residents hold at least a third of the seats.",
+}
+CHECKLISTS = {
+    3: {"all_conditions": True, "evidence": True, "many_voices": True, "overall": True},
+    4: {"management_team": True, "champions": True, "requests": True, "launch": False},
+}
+
+
+def fill(store: PlanStore) -> None:
+    framework = load_framework()
+    responses = readiness.ResponsesTable(store, framework)
+    for name, role, ratings in RESPONSES:
+        values = {"respondent": name, "role": role}
+        values.update({c: r for c, r in zip(CONDITIONS, ratings, strict=True) if r})
+        for (who, condition), text in EVIDENCE.items():
+            if who == role:
+                values[f"evidence_{condition}"] = text
+        responses.add(values)
+    stats = readiness.condition_stats(responses.records(), readiness.conditions_of(framework))
+    actions = readiness.actions_table(store, framework, list(stats.query("weak")["condition"]))
+    for condition, action, (owner, unit), due, status in ACTIONS:
+        actions.add({"condition": condition, "action": action, "due": due, "status": status,
+                     "owner": {"name": owner, "organisation": unit}})  # fmt: skip
+    team = coalition.team_table(store)
+    for role, (name, organisation, email, phone), duties, hours in TEAM:
+        person = {"name": name, "organisation": organisation, "email": email, "phone": phone}
+        team.add({"role": role, "person": person, "responsibilities": duties, "hours": hours})
+    register = coalition.stakeholder_table(store, framework)
+    for row in STAKEHOLDERS:
+        (organisation, (name, unit), email, phone, kinds, pillars, influence, interest,
+         champion, request, status, asked, answered) = row  # fmt: skip
+        register.add({
+            "organisation": organisation, "actor_types": kinds, "pillars": pillars,
+            "contact": {"name": name, "organisation": unit, "email": email, "phone": phone},
+            "influence": influence, "interest": interest, "champion": champion,
+            "request": request, "status": status, "date_asked": asked,
+            "date_answered": answered,
+        })  # fmt: skip
+    launch = coalition.launch_form(store)
+    for name, value in LAUNCH.items():
+        launch.set_value(name, value)
+    assert launch.save(), launch.validate()
+    for step, answers in CHECKLISTS.items():
+        form = learn.checklist(SimpleNamespace(step=framework.step(step), plan=store))
+        for name, value in answers.items():
+            form.set_value(name, value)
+        assert form.save(), form.validate()
+
+
+def fixed(data: dict) -> dict:
+    """The export with fixed timestamps, plan id and record ids (a stable file)."""
+    ids: dict[str, str] = {}
+
+    def rename(value):
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        if isinstance(value, dict):
+            out = {k: rename(v) for k, v in value.items()}
+            if isinstance(value.get("id"), str):
+                out["id"] = ids.setdefault(value["id"], f"ex{len(ids) + 1:03d}")
+            return out
+        return value
+
+    last: dict[str, str] = {}
+    for n, entry in enumerate(data["history"]):
+        entry["saved_at"] = (STARTED + timedelta(minutes=7 * n)).isoformat(timespec="milliseconds")
+        entry["value"] = rename(entry["value"])
+        last[entry["section"]] = entry["saved_at"]
+    for name, section in data["sections"].items():
+        section["value"] = rename(section["value"])
+        section["saved_at"] = last[name]
+    data["meta"]["plan_id"] = "example-linden-county-98031"
+    data["meta"]["created_at"] = STARTED.isoformat(timespec="milliseconds")
+    return data
+
+
+def main(target: Path = TARGET) -> Path:
+    with tempfile.TemporaryDirectory() as folder:
+        with PlanStore.open(Path(folder) / "plan.sqlite", author=AUTHOR) as store:
+            fill(store)
+            data = fixed(store.export_data(public=False))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
+        target.write_text(text + "\n", encoding="utf-8")
+        import_plan(target, Path(folder) / "check.sqlite")  # proves the file imports
+    return target
+
+
+if __name__ == "__main__":
+    written = main(Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET)
+    print(f"wrote {written}")
