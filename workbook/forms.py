@@ -550,7 +550,13 @@ class MultipleChoice(Field):
 
     def make_inputs(self) -> dict[str, widgets.Widget]:
         return {
-            value: widgets.Checkbox(value=False, description=label, indent=False)
+            # Sized to the label, so long names (actor types, pillars) are not cut off.
+            value: widgets.Checkbox(
+                value=False,
+                description=label,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
             for label, value in self.options
         }
 
