@@ -681,7 +681,7 @@ def test_public_export_leaves_out_private_fields(store):
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"PK\x03\x04" + bytes(100), "This is an Excel workbook"),
+        (b"PK\x03\x04" + bytes(100), "not an Excel workbook that can be read"),
         (b"Stakeholder,Actor type\n\x00\x01\x02", "not a text file"),
         (b"", "The file is empty."),
         (b"Stakeholder,notes\nAna,hello\n", "Missing column for 'Actor type', which is required."),
@@ -691,7 +691,7 @@ def test_public_export_leaves_out_private_fields(store):
             "This row cannot be read (field larger than field limit",
         ),
     ],
-    ids=["xlsx", "binary", "empty", "missing column", "twice", "giant cell"],
+    ids=["broken zip", "binary", "empty", "missing column", "twice", "giant cell"],
 )
 def test_unusable_files_are_refused_with_a_clear_reason(store, data, expected):
     table = make_table(store)
@@ -766,3 +766,36 @@ def test_the_live_table_carries_a_static_public_copy(store):
     table.export_button.click()
     written = Path(store.path).with_name("public.csv").read_text(encoding="utf-8-sig")
     assert "Ana Ruiz" in written and "ana@fb.org" not in written
+
+
+def excel_bytes(rows: list[list[object]], extra_sheet: bool = False) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Stakeholders"
+    for row in rows:
+        sheet.append(row)
+    if extra_sheet:
+        book.create_sheet("Notes").append(["ignored"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_excel_workbooks_import_like_csv_with_row_errors(store):
+    rows = [
+        ["Stakeholder", "Actor type", "notes"],
+        ["Ana", "Local government", "=1+1"],
+        ["", "Local government", "no name"],  # row 3: the required stakeholder is missing
+        ["Ben", "Local government", None],
+    ]
+    table = make_table(store)
+    report = table.import_csv(excel_bytes(rows, extra_sheet=True))
+    assert report.added == 0 and report.encoding == "xlsx"
+    assert {p.row for p in report.problems} == {3}
+    assert any("first sheet" in w.problem for w in report.warnings)
+    assert not store.get("step4.stakeholders").exists  # nothing imported from a bad file
+    report = table.import_csv(excel_bytes(rows), import_valid_only=True)
+    assert report.added == 2
+    assert [r["person"]["name"] for r in table.records()] == ["Ana", "Ben"]

@@ -1510,17 +1510,58 @@ def _source_bytes(source: Any, max_bytes: int, report: ImportReport) -> bytes | 
     )
 
 
-def _decode(data: bytes, encoding: str | None, report: ImportReport) -> str | None:
-    if data.startswith(b"PK\x03\x04"):
-        report.problems.append(
+def _excel_cell(value: Any) -> str:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _excel_to_text(data: bytes, report: ImportReport) -> str | None:
+    """The first sheet of an Excel workbook as CSV text, read with computed values."""
+    import openpyxl
+
+    try:
+        # data_only: the values Excel last computed, never the formulas themselves.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any failure means "not a workbook we can read"
+        report.problems.append(ImportProblem(
+            0, "", "This is a zip file but not an Excel workbook that can be read. Save it "
+            "from Excel as .xlsx or as 'CSV UTF-8 (comma delimited)' and import that file.",
+        ))  # fmt: skip
+        return None
+    sheet = book.worksheets[0]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    width = 0
+    for row in sheet.iter_rows(values_only=True):
+        cells = [_excel_cell(v) for v in row]
+        used = max((i + 1 for i, c in enumerate(cells) if c != ""), default=0)
+        if used == 0:
+            continue  # blank rows are not records
+        width = width or used  # the header row sets the width
+        # Empty cells at the end stay, so a row lines up with the header as in a CSV.
+        writer.writerow(cells[: max(width, used)] + [""] * (width - len(cells)))
+    book.close()
+    if len(book.worksheets) > 1:
+        report.warnings.append(
             ImportProblem(
-                0,
-                "",
-                "This is an Excel workbook (or another zip file), not CSV. In Excel choose "
-                "File > Save As > 'CSV UTF-8 (comma delimited)' and import that file.",
+                0, "", f"Read the first sheet, '{sheet.title}'; the other sheets were left out."
             )
         )
-        return None
+    report.encoding = "xlsx"
+    return out.getvalue()
+
+
+def _decode(data: bytes, encoding: str | None, report: ImportReport) -> str | None:
+    if data.startswith(b"PK\x03\x04"):
+        return _excel_to_text(data, report)
     if encoding:
         try:
             text = data.decode(encoding)
