@@ -99,3 +99,20 @@ def test_gaps_leave_out_weak_values_and_follow_direction():
     assert first["worst_group"] == "Black" and first["high_group"] == "White"
     trend = gap_trends(table).iloc[0]
     assert trend["movement"] == "narrowed" and trend["latest_gap"] == pytest.approx(0.10)
+
+
+def test_a_place_with_no_two_groups_has_empty_gap_tables(real):
+    """Loving County, Texas: race rows, but never two groups with a value in one year."""
+    from workbook.disparities import group_values
+
+    values = group_values(real, real.find("48301"))
+    table = gaps(values)
+    assert table.empty and "variable" in table.columns
+    assert gap_trends(table).empty
+
+
+def test_step2_runs_for_a_county_without_group_gaps(tmp_path, real_dir):
+    result = run_step2(tmp_path, "--jurisdiction", "48301", "--data-dir", str(real_dir))
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "02_use_the_metrics.html").read_text(encoding="utf-8")
+    assert "Loving County" in page

@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="execute step notebooks for one jurisdiction")
     _add_run_options(run)
 
+    from .batch import add_batch_arguments
+
+    batch = commands.add_parser(
+        "batch", help="Step 2's comparison and report for many jurisdictions, in parallel"
+    )
+    add_batch_arguments(batch)
+
     data = commands.add_parser("data", help="import or describe Mobility Metrics files")
     data_commands = data.add_subparsers(dest="data_command", required=True)
     imp = data_commands.add_parser(
@@ -108,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "data":
             return _data(args)
+        if args.command == "batch":
+            from .batch import main_batch
+
+            return main_batch(args)
         from .export import export_html
 
         target = Path(args.html) if args.html else Path(args.notebook).with_suffix(".html")

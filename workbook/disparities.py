@@ -15,6 +15,10 @@ from .dataset import Dataset
 from .jurisdictions import Jurisdiction
 
 ALL = "All"
+GAP_COLUMNS = ["variable", "name", "year", "gap", "high_group", "high_value", "low_group",
+               "low_value", "worst_group", "groups", "overall"]  # fmt: skip
+TREND_COLUMNS = ["variable", "name", "first_year", "first_gap", "latest_year", "latest_gap",
+                 "change", "movement", "latest_worst_group"]  # fmt: skip
 
 
 def group_values(data: Dataset, place: Jurisdiction) -> pd.DataFrame:
@@ -87,12 +91,14 @@ def gaps(values: pd.DataFrame) -> pd.DataFrame:
             "worst_group": worst, "groups": len(part),
             "overall": float(overall.iloc[0]) if len(overall) else float("nan"),
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
 def gap_trends(gap_table: pd.DataFrame) -> pd.DataFrame:
     """How each metric's gap moved from its first to its latest year with a gap."""
     rows = []
+    if gap_table.empty:
+        return pd.DataFrame(rows, columns=TREND_COLUMNS)
     for variable, part in gap_table.groupby("variable", sort=False):
         part = part.sort_values("year")
         first, last = part.iloc[0], part.iloc[-1]
@@ -111,4 +117,4 @@ def gap_trends(gap_table: pd.DataFrame) -> pd.DataFrame:
             "change": float(change), "movement": movement,
             "latest_worst_group": last["worst_group"],
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)
