@@ -1,4 +1,4 @@
-"""The ``workbook`` command: run step notebooks, and import or describe the data."""
+"""The ``workbook`` command: run step notebooks, serve them as dashboards, manage the data."""
 
 from __future__ import annotations
 
@@ -46,6 +46,29 @@ def build_parser() -> argparse.ArgumentParser:
         "batch", help="Step 2's comparison and report for many jurisdictions, in parallel"
     )
     add_batch_arguments(batch)
+
+    serve = commands.add_parser(
+        "serve", help="show the step notebooks as read-only dashboards (Voila) for a plan"
+    )
+    serve.add_argument(
+        "--jurisdiction",
+        "-j",
+        default="",
+        help="FIPS key or name of the place the dashboards show; default: the sample's county",
+    )
+    serve.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
+    serve.add_argument(
+        "--plan-path",
+        default="",
+        help="the coalition's plan file (default: output/<key>/plan.sqlite if it exists)",
+    )
+    serve.add_argument("--port", type=int, default=8866, help="TCP port (default 8866)")
+    serve.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)",
+    )
+    serve.add_argument("--open-browser", action="store_true", help="open the index page")
 
     data = commands.add_parser("data", help="import or describe Mobility Metrics files")
     data_commands = data.add_subparsers(dest="data_command", required=True)
@@ -115,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "data":
             return _data(args)
+        if args.command == "serve":
+            from .serve import main_serve
+
+            return main_serve(args)
         if args.command == "batch":
             from .batch import main_batch
 

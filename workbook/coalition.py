@@ -639,7 +639,7 @@ class Coalition:
             view.refresh()
 
     def _live(self, build) -> Live:
-        view = Live(build)
+        view = Live(build, changes=not self.session.read_only)
         self.live.append(view)
         return view
 

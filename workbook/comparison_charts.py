@@ -44,7 +44,6 @@ def overview(comparison: Comparison, framework: Framework) -> alt.FacetChart:
         "judgement": table["vs_nation"].replace("", "not judged"),
         "quality": table["quality"].fillna("none"),
         "year": table["year"].astype("string").fillna(""),
-        "missing": table["missing_reason"].str.replace("_", " "),
     }).dropna(subset=["percentile"])  # fmt: skip
     order = [p["name"] for p in framework.pillars]
     chart = (

@@ -669,7 +669,7 @@ class ReadinessReview:
             view.refresh()
 
     def _live(self, build) -> Live:
-        view = Live(build)
+        view = Live(build, changes=not self.session.read_only)
         self.live.append(view)
         return view
 

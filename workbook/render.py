@@ -67,40 +67,58 @@ BATCH_ENV = "WORKBOOK_BATCH"
 def batch_mode() -> bool:
     """True in unattended runs (``workbook run``, batch jobs), where nobody clicks.
 
-    Unattended runs never create Output widgets: nbclient imitates a front end for them
-    and can block on its own messages (nbclient issue #312), which left papermill runs
-    waiting forever under load.
+    Unattended runs display a live view's content directly, with no widget around it:
+    the executed notebook and its HTML copy then hold the content itself.
     """
     return os.environ.get(BATCH_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def output_records(item: Any) -> list[dict]:
+    """``item`` as the display outputs a notebook would store for ``display(item)``.
+
+    Objects that display several things (a tuple, or anything with ``items`` and its own
+    ``_ipython_display_``, such as a chart with its notes) give one output per part.
+    """
+    from IPython.core.interactiveshell import InteractiveShell
+
+    if item is None:
+        return []
+    if isinstance(item, (tuple, list)):
+        return [record for part in item for record in output_records(part)]
+    parts = getattr(item, "items", None)
+    if hasattr(item, "_ipython_display_") and isinstance(parts, (tuple, list)):
+        return output_records(list(parts))
+    data, metadata = InteractiveShell.instance().display_formatter.format(item)
+    return [{"output_type": "display_data", "data": data, "metadata": metadata}]
 
 
 class Live:
     """Output that re-renders when its source changes, with a static copy for export.
 
     ``build`` returns something displayable (a chart, HTML, a widget). ``refresh`` draws
-    it again, e.g. after the coalition changes its peer list. In unattended runs the
-    content is displayed once, directly.
+    it again, e.g. after the coalition changes its peer list. Content that cannot change
+    (``changes=False``, e.g. a view-only page without choosers) and unattended runs
+    display it once, directly, without a widget around it.
+
+    The content goes into an ``ipywidgets.Output`` by setting its outputs, never by
+    capturing (``with output: display(...)``). Capturing makes a notebook executor
+    (nbclient, used by papermill and by Voila) route the kernel's messages into the
+    widget itself, and it could wait forever on them under load (nbclient issue #312):
+    Voila's Step 2 page stopped at its first captured table.
     """
 
-    def __init__(self, build: Any) -> None:
+    def __init__(self, build: Any, changes: bool = True) -> None:
         import ipywidgets
 
         self.build = build
-        self.batch = batch_mode()
+        self.batch = batch_mode() or not changes
         self.output = ipywidgets.HTML() if self.batch else ipywidgets.Output()
         self.refresh()
 
     def refresh(self) -> None:
-        from IPython.display import display
-
-        first = not hasattr(self, "current")
         self.current = self.build()  # built once, shown live and copied for export
-        if self.batch:
-            return
-        if not first:
-            self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current)
+        if not self.batch:
+            self.output.outputs = tuple(output_records(self.current))
 
     def static_html(self) -> str:
         return static_html(self.current)

@@ -112,8 +112,10 @@ class MetricsReview:
         for view in self.live:
             view.refresh()
 
-    def _live(self, build) -> Live:
-        view = Live(build)
+    def _live(self, build, chooser: bool = False) -> Live:
+        """A view that redraws when the peers change (never in view mode) or, with
+        ``chooser``, when the viewer picks something else."""
+        view = Live(build, changes=chooser or not self.session.read_only)
         self.live.append(view)
         return view
 
@@ -192,11 +194,11 @@ class MetricsReview:
         rows = [(p.label, p.key, p.reason) for p in group.members]
         return views.paragraph(group.note) + views.table(rows, ["Peer", "Key", "Why"])
 
-    def peer_picker(self) -> WithFallback:
+    def peer_picker(self) -> WithFallback | Live:
         """The peers with reasons, and a box to replace them (hidden in read-only views)."""
         shown = self._live(lambda: HTML(self.peers_html()))
         if self.session.read_only:
-            return WithFallback(shown.output, self.peers_html())
+            return shown
         box = widgets.Text(
             placeholder="e.g. 06059, 06073, 04013",
             description="Own peers:",
@@ -271,7 +273,7 @@ class MetricsReview:
             # Each chart keeps its own colours: roles above, series below.
             return both.resolve_scale(color="independent", size="independent")
 
-        charts = self._live(build)
+        charts = self._live(build, chooser=True)
         picker.observe(lambda _: charts.refresh(), names="value")
         return WithFallback(widgets.VBox([picker, charts.output]), charts.static_html())
 
@@ -331,7 +333,7 @@ class MetricsReview:
             chart, notes = self.map_view(self.map_result(picker.value, scope.value))
             return Stack(chart, notes)
 
-        view = self._live(build)
+        view = self._live(build, chooser=True)
         picker.observe(lambda _: view.refresh(), names="value")
         scope.observe(lambda _: view.refresh(), names="value")
         return WithFallback(
@@ -439,7 +441,18 @@ class MetricsReview:
     # Files ----------------------------------------------------------------------------
 
     def write_outputs(self) -> HTML:
-        """comparison.csv and data_dictionary.csv in the output folder."""
+        """comparison.csv and data_dictionary.csv in the output folder.
+
+        A view-only page writes nothing (and names no folder of the server): it says how
+        to get the files instead.
+        """
+        if self.session.read_only:
+            command = f"workbook run --steps 2 --jurisdiction {self.place.key}"
+            return HTML(
+                "<p>This page only shows the plan and the data. The comparison table and "
+                "the data dictionary come with every run of this step, for example "
+                f"<code>{escape(command)}</code>.</p>"
+            )
         path = self.session.output_path("comparison.csv")
         self.comparison.write_csv(path)
         dictionary = self.session.output_path("data_dictionary.csv")
