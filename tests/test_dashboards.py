@@ -272,7 +272,14 @@ class Visit:
                              f" = {last}; see {self.failure_screenshot}")  # fmt: skip
 
     def _use_view_widgets(self, page) -> int:
-        """Choose another option in every dropdown and toggle: the viewer's whole power."""
+        """Choose another option in every dropdown and toggle: the viewer's whole power.
+
+        Keeps in ``redrawn`` how many charts differ afterwards (their text: titles, axes).
+        """
+        charts_js = (
+            "() => Array.from(document.querySelectorAll('svg.marks')).map(s => s.textContent)"
+        )
+        before = page.evaluate(charts_js)
         count = 0
         for select in page.locator("select:enabled").all():
             options = select.locator("option").count()
@@ -284,6 +291,8 @@ class Visit:
                 button.click()
                 count += 1
         page.wait_for_timeout(3000)
+        after = page.evaluate(charts_js)
+        self.redrawn = len(set(after) - set(before))
         return count
 
 
@@ -360,6 +369,7 @@ def test_each_step_is_a_read_only_dashboard(visits, number, plan):
 def test_choosing_in_the_view_widgets_writes_nothing(visits, plan, dashboards):
     chosen = sum(visits(number).chosen for number in sorted(STEPS))
     assert chosen >= 2  # Step 2's metric explorer and map at least
+    assert visits(2).redrawn >= 2  # both drew what was chosen
     assert _digest(plan["path"]) == plan["digest"]
     served = sorted(p.relative_to(dashboards["site"]).as_posix()
                     for p in dashboards["site"].rglob("*") if p.is_file())  # fmt: skip
