@@ -97,6 +97,20 @@ class RunPlan:
     label: str
 
 
+def find_jurisdiction(data, jurisdiction: object):
+    """The place a command is for: ``jurisdiction``, or the sample's county when empty."""
+    if jurisdiction in (None, ""):
+        jurisdiction = data.default_jurisdiction
+    if jurisdiction in (None, ""):
+        raise ParameterError(
+            "jurisdiction",
+            jurisdiction,
+            "is required with real data",
+            "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
+        )
+    return data.find(jurisdiction)
+
+
 def plan_run(
     jurisdiction: object = None,
     data_dir: str | None = None,
@@ -110,16 +124,7 @@ def plan_run(
     available = available_steps(notebooks_dir)
     chosen = parse_steps(steps, available)
     data = open_dataset(data_dir or None)
-    if jurisdiction in (None, ""):
-        jurisdiction = data.default_jurisdiction
-    if jurisdiction in (None, ""):
-        raise ParameterError(
-            "jurisdiction",
-            jurisdiction,
-            "is required with real data",
-            "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
-        )
-    place = data.find(jurisdiction)
+    place = find_jurisdiction(data, jurisdiction)
     chosen_peers = ""
     if peers:
         from .compare import choose_peers

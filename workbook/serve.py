@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import ParameterError
-from .runner import NOTEBOOKS_DIR, available_steps
+from .runner import NOTEBOOKS_DIR, available_steps, find_jurisdiction
 from .sources import ENV_DATA_DIR, PROJECT_ROOT
 
 JURISDICTION_ENV = "WORKBOOK_JURISDICTION"
@@ -110,16 +110,7 @@ def serve_command(
     from .dataset import open_dataset
 
     data = open_dataset(str(data_dir) if data_dir else None)
-    if jurisdiction in (None, ""):
-        jurisdiction = data.default_jurisdiction
-    if jurisdiction in (None, ""):
-        raise ParameterError(
-            "jurisdiction",
-            jurisdiction,
-            "is required with real data",
-            "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
-        )
-    place = data.find(jurisdiction)
+    place = find_jurisdiction(data, jurisdiction)
     if plan_path:
         plan = Path(plan_path).expanduser().resolve()
         if not plan.is_file():
