@@ -157,6 +157,64 @@ def profile_metrics(data: Dataset, kind: str) -> list[Metric]:
     return chosen
 
 
+class PeerIndex:
+    """Peer suggestions for one kind of place, the standardised features computed once.
+
+    :func:`suggest_peers` uses one for a single place; a batch keeps one per kind.
+    """
+
+    def __init__(self, data: Dataset, kind: str) -> None:
+        self.kind = kind
+        recent = data.table(f"{kind}_recent").copy()
+        recent["key"] = _frame_key(recent, kind)
+        recent = recent.set_index("key")
+        self.recent = recent
+        self.metrics = profile_metrics(data, kind)
+        features = pd.DataFrame(index=recent.index)
+        log_population = np.log10(recent["population"].clip(lower=1))
+        features["population"] = (log_population - log_population.mean()) / log_population.std()
+        for metric in self.metrics:
+            column = recent[metric.variable]
+            spread = column.std()
+            features[metric.variable] = (column - column.mean()) / spread if spread else 0.0
+        self.features = features
+        self.regions = recent["state"].map(region_of)
+
+    def suggest(self, place: Jurisdiction, count: int = DEFAULT_PEER_COUNT) -> PeerGroup:
+        """The ``count`` nearest jurisdictions of the same kind, with reasons."""
+        kind, recent, features = self.kind, self.recent, self.features
+        if place.key not in recent.index:
+            return PeerGroup([], "suggested", f"{place} is not in the latest year's data")
+        own = features.loc[place.key]
+        differences = features.sub(own, axis="columns")
+        population_term = 2.0 * differences["population"] ** 2
+        metric_part = differences.drop(columns="population") ** 2
+        metric_term = metric_part.mean(axis=1, skipna=True).fillna(1.0) * 2.0
+        own_region = region_of(place.state)
+        region_term = (self.regions != own_region).astype(float) if own_region else 0.0
+        distance = np.sqrt(population_term + metric_term + region_term)
+        distance = distance.drop(index=place.key).sort_values()
+        members = []
+        for key in distance.index[:count]:
+            row = recent.loc[key]
+            same_region = own_region and region_of(row["state"]) == own_region
+            # Only the chosen peers need the "close on n metrics" count.
+            near = int((differences.loc[key].drop("population").abs() < 0.5).sum())
+            reason = (
+                f"population {_population_text(row['population'])} "
+                f"(yours {_population_text(place.population)}); "
+                + (f"also in the {own_region}; " if same_region else "")
+                + f"close on {near} of {len(self.metrics)} metrics"
+            )
+            label = f"{row[f'{kind}_name']}, {row['state_name']}"
+            members.append(PeerSuggestion(key, label, reason, float(distance.loc[key])))
+        note = (
+            f"Suggested: the {len(members)} {'counties' if kind == 'county' else 'cities'} "
+            "nearest in population, census region and metric profile."
+        )
+        return PeerGroup(members, "suggested", note)
+
+
 def suggest_peers(data: Dataset, place: Jurisdiction, count: int = DEFAULT_PEER_COUNT) -> PeerGroup:
     """The ``count`` most similar jurisdictions of the same kind, with reasons.
 
@@ -164,50 +222,7 @@ def suggest_peers(data: Dataset, place: Jurisdiction, count: int = DEFAULT_PEER_
     profile metric (weight 1, shared among them so they weigh as much as population
     together), and a penalty of 1 for a different census region.
     """
-    kind = place.kind
-    recent = data.table(f"{kind}_recent").copy()
-    recent["key"] = _frame_key(recent, kind)
-    recent = recent.set_index("key")
-    if place.key not in recent.index:
-        return PeerGroup([], "suggested", f"{place} is not in the latest year's data")
-    metrics = profile_metrics(data, kind)
-    features = pd.DataFrame(index=recent.index)
-    log_population = np.log10(recent["population"].clip(lower=1))
-    features["population"] = (log_population - log_population.mean()) / log_population.std()
-    for metric in metrics:
-        column = recent[metric.variable]
-        spread = column.std()
-        features[metric.variable] = (column - column.mean()) / spread if spread else 0.0
-    own = features.loc[place.key]
-    differences = features.sub(own, axis="columns")
-    population_term = 2.0 * differences["population"] ** 2
-    metric_part = differences.drop(columns="population") ** 2
-    # Missing values count as average differences rather than as perfect matches.
-    metric_term = metric_part.mean(axis=1, skipna=True).fillna(1.0) * 2.0
-    regions = recent["state"].map(region_of)
-    own_region = region_of(place.state)
-    region_term = (regions != own_region).astype(float) if own_region else 0.0
-    distance = np.sqrt(population_term + metric_term + region_term)
-    distance = distance.drop(index=place.key).sort_values()
-    close = differences.drop(columns="population").abs() < 0.5
-    members = []
-    for key in distance.index[:count]:
-        row = recent.loc[key]
-        same_region = own_region and region_of(row["state"]) == own_region
-        near = int(close.loc[key].sum())
-        reason = (
-            f"population {_population_text(row['population'])} "
-            f"(yours {_population_text(place.population)}); "
-            + (f"also in the {own_region}; " if same_region else "")
-            + f"close on {near} of {len(metrics)} metrics"
-        )
-        label = f"{row[f'{kind}_name']}, {row['state_name']}"
-        members.append(PeerSuggestion(key, label, reason, float(distance.loc[key])))
-    note = (
-        f"Suggested: the {len(members)} {('counties' if kind == 'county' else 'cities')} "
-        "nearest in population, census region and metric profile."
-    )
-    return PeerGroup(members, "suggested", note)
+    return PeerIndex(data, place.kind).suggest(place, count)
 
 
 def choose_peers(data: Dataset, place: Jurisdiction, keys: object) -> PeerGroup:

@@ -5,8 +5,8 @@ module makes the same numbers and the key views for thousands of them without a 
 each. Everything that does not depend on the jurisdiction is computed once per process
 (:class:`Reporter`) and reused:
 
-* :class:`PeerIndex` standardises the peer features once per kind; its suggestions are
-  those of :func:`workbook.compare.suggest_peers`.
+* :class:`workbook.compare.PeerIndex` standardises the peer features once per kind
+  (``suggest_peers`` builds one for each call).
 * :class:`ComparisonIndex` holds each metric's national and state figures (medians,
   quartiles, sorted values for percentile ranks); its comparisons equal
   :func:`workbook.compare.compare` cell for cell.
@@ -34,18 +34,14 @@ import pandas as pd
 from . import comparison_charts, step2, theme, views
 from .catalog import Framework, Metric, load_framework
 from .compare import (
-    DEFAULT_PEER_COUNT,
     SIMILAR_SHARE_OF_IQR,
     Comparison,
     PeerGroup,
-    PeerSuggestion,
+    PeerIndex,
     _frame_key,
     _missing_reason,
-    _population_text,
     judge,
     numeric_values,
-    profile_metrics,
-    region_of,
 )
 from .dataset import Dataset
 from .disparities import gap_trends, gaps, group_values
@@ -71,65 +67,6 @@ def distribution_asset(kind: str) -> str:
 
 
 # Shared precomputation ---------------------------------------------------------------
-
-
-class PeerIndex:
-    """:func:`compare.suggest_peers` with the standardised features computed once per kind.
-
-    The per-jurisdiction part below repeats ``suggest_peers`` statement for statement on
-    the same frames, so the peers, their order, distances and reasons are identical.
-    """
-
-    def __init__(self, data: Dataset, kind: str) -> None:
-        self.kind = kind
-        recent = data.table(f"{kind}_recent").copy()
-        recent["key"] = _frame_key(recent, kind)
-        recent = recent.set_index("key")
-        self.recent = recent
-        self.metrics = profile_metrics(data, kind)
-        features = pd.DataFrame(index=recent.index)
-        log_population = np.log10(recent["population"].clip(lower=1))
-        features["population"] = (log_population - log_population.mean()) / log_population.std()
-        for metric in self.metrics:
-            column = recent[metric.variable]
-            spread = column.std()
-            features[metric.variable] = (column - column.mean()) / spread if spread else 0.0
-        self.features = features
-        self.regions = recent["state"].map(region_of)
-
-    def suggest(self, place: Jurisdiction, count: int = DEFAULT_PEER_COUNT) -> PeerGroup:
-        """The ``count`` nearest jurisdictions of the same kind, with reasons."""
-        kind, recent, features = self.kind, self.recent, self.features
-        if place.key not in recent.index:
-            return PeerGroup([], "suggested", f"{place} is not in the latest year's data")
-        own = features.loc[place.key]
-        differences = features.sub(own, axis="columns")
-        population_term = 2.0 * differences["population"] ** 2
-        metric_part = differences.drop(columns="population") ** 2
-        metric_term = metric_part.mean(axis=1, skipna=True).fillna(1.0) * 2.0
-        own_region = region_of(place.state)
-        region_term = (self.regions != own_region).astype(float) if own_region else 0.0
-        distance = np.sqrt(population_term + metric_term + region_term)
-        distance = distance.drop(index=place.key).sort_values()
-        members = []
-        for key in distance.index[:count]:
-            row = recent.loc[key]
-            same_region = own_region and region_of(row["state"]) == own_region
-            # Only the chosen peers need the "close on n metrics" count.
-            near = int((differences.loc[key].drop("population").abs() < 0.5).sum())
-            reason = (
-                f"population {_population_text(row['population'])} "
-                f"(yours {_population_text(place.population)}); "
-                + (f"also in the {own_region}; " if same_region else "")
-                + f"close on {near} of {len(self.metrics)} metrics"
-            )
-            label = f"{row[f'{kind}_name']}, {row['state_name']}"
-            members.append(PeerSuggestion(key, label, reason, float(distance.loc[key])))
-        note = (
-            f"Suggested: the {len(members)} {KIND_PLURAL[kind]} "
-            "nearest in population, census region and metric profile."
-        )
-        return PeerGroup(members, "suggested", note)
 
 
 @dataclass
