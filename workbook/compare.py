@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -60,12 +61,7 @@ def region_of(state: str) -> str:
 
 def percentile_rank(values: pd.Series, value: float) -> float:
     """Percent of ``values`` below ``value``, ties counted half (NaN when undefined)."""
-    values = values.dropna()
-    if values.empty or value is None or pd.isna(value):
-        return math.nan
-    below = (values < value).sum()
-    equal = (values == value).sum()
-    return float(100.0 * (below + 0.5 * equal) / len(values))
+    return _rank(np.sort(values.dropna().to_numpy(dtype="float64")), value)
 
 
 def judge(
@@ -307,85 +303,173 @@ def _missing_reason(
     return "unavailable"
 
 
-def compare(data: Dataset, place: Jurisdiction, peers: PeerGroup | None = None) -> Comparison:
-    """Compare every catalog metric of ``place`` with its peers, state and the nation."""
-    kind = place.kind
-    peers = peers or suggest_peers(data, place)
-    recent = data.table(f"{kind}_recent").copy()
-    recent["key"] = _frame_key(recent, kind)
-    recent = recent.set_index("key")
-    own = recent.loc[place.key] if place.key in recent.index else None
-    in_state = recent["state"] == place.state
-    peer_rows = recent.loc[[k for k in peers.keys if k in recent.index]]
-    rows = []
-    for metric in data.catalog:
-        if not metric.is_metric:
-            continue
-        record = {
-            "jurisdiction": place.key, "name": metric.name, "variable": metric.variable,
-            "pillar": metric.pillar, "predictor": metric.predictor, "unit": metric.unit,
-            "direction": metric.direction, "peers": ";".join(peers.keys),
-        }  # fmt: skip
-        applies = metric.applies_to(kind) and metric.variable in recent.columns
-        if applies:
+@dataclass
+class _MetricFigures:
+    """One metric's national figures for one kind of place."""
+
+    metric: Metric
+    applies: bool
+    numbers: pd.Series
+    values: np.ndarray
+    year: float
+    national_median: float
+    iqr: float
+    sorted_values: np.ndarray
+
+
+def _rank(sorted_values: np.ndarray, value: float) -> float:
+    """:func:`percentile_rank` on values sorted in advance."""
+    if not len(sorted_values) or value is None or pd.isna(value):
+        return math.nan
+    below = np.searchsorted(sorted_values, value, side="left")
+    equal = np.searchsorted(sorted_values, value, side="right") - below
+    return float(100.0 * (below + 0.5 * equal) / len(sorted_values))
+
+
+def _median(values: np.ndarray) -> float:
+    """``float(Series.median())`` for the non-missing ``values`` (pandas calls nanmedian)."""
+    return float(np.nanmedian(values)) if len(values) else math.nan
+
+
+class ComparisonIndex:
+    """Comparisons for one kind of place, the national and state figures computed once.
+
+    :func:`compare` uses one for a single place; a batch keeps one per kind.
+    """
+
+    def __init__(self, data: Dataset, kind: str) -> None:
+        self.data = data
+        self.kind = kind
+        recent = data.table(f"{kind}_recent").copy()
+        recent["key"] = _frame_key(recent, kind)
+        recent = recent.set_index("key")
+        self.recent = recent
+        self.states = recent["state"].to_numpy()
+        self.figures: list[_MetricFigures] = []
+        empty = pd.Series(dtype="float64")
+        for metric in data.catalog:
+            if not metric.is_metric:
+                continue
+            applies = metric.applies_to(kind) and metric.variable in recent.columns
+            if not applies:
+                nothing = np.array([])
+                self.figures.append(
+                    _MetricFigures(metric, False, empty, nothing, *[math.nan] * 3, nothing)
+                )
+                continue
             numbers = numeric_values(metric, recent[metric.variable])
             year_column = f"{metric.variable}_year"
             years = recent[year_column].dropna() if year_column in recent else pd.Series()
-            year = float(years.iloc[0]) if len(years) else math.nan
-        else:
-            numbers, year = pd.Series(dtype="float64"), math.nan
-        raw = own[metric.variable] if applies and own is not None else None
-        value_missing = raw is None or pd.isna(raw)
-        value = math.nan if value_missing else float(numbers.loc[place.key])
+            present = numbers.dropna()
+            self.figures.append(
+                _MetricFigures(
+                    metric,
+                    True,
+                    numbers,
+                    numbers.to_numpy(dtype="float64"),
+                    float(years.iloc[0]) if len(years) else math.nan,
+                    float(numbers.median()) if len(present) else math.nan,
+                    float(numbers.quantile(0.75) - numbers.quantile(0.25)),
+                    np.sort(present.to_numpy(dtype="float64")),
+                )
+            )
 
-        def companion(column: str) -> float:
-            if not column or own is None or column not in recent.columns:
-                return math.nan
-            return own[column]
+    @cache  # noqa: B019 - one entry per state, kept for the life of the index
+    def _state(self, state: str) -> list[tuple[np.ndarray, float, int]]:
+        """Per metric: the state's sorted values, their median and their count."""
+        mask = self.states == state
+        result = []
+        for figures in self.figures:
+            if not figures.applies:
+                result.append((np.array([]), math.nan, 0))
+                continue
+            values = figures.values[mask]
+            present = values[~np.isnan(values)]
+            result.append((np.sort(present), _median(present), len(present)))
+        return result
 
-        lower = companion(metric.lower_bound)
-        upper = companion(metric.upper_bound)
-        quality = companion(metric.quality_variable) if not value_missing else math.nan
-        quality = (
-            None
-            if quality is None or (isinstance(quality, float) and pd.isna(quality))
-            else quality
-        )
-        national_median = float(numbers.median()) if len(numbers.dropna()) else math.nan
-        state_numbers = numbers[in_state] if applies else numbers
-        state_median = float(state_numbers.median()) if len(state_numbers.dropna()) else math.nan
-        peer_numbers = numbers.reindex(peer_rows.index) if applies else numbers
-        peer_median = float(peer_numbers.median()) if len(peer_numbers.dropna()) else math.nan
-        iqr = float(numbers.quantile(0.75) - numbers.quantile(0.25)) if applies else math.nan
-        tolerance = SIMILAR_SHARE_OF_IQR * iqr if not pd.isna(iqr) else 0.0
-        bounds = (lower, upper) if metric.bounds_kind == "ci" else (None, None)
-        direction = "none" if metric.format == "count" else metric.direction
-        record.update(
-            year=None if pd.isna(year) else int(year),
-            value=raw if not value_missing else None,
-            value_number=value,
-            quality=quality,
-            lower=lower,
-            upper=upper,
-            bounds=metric.bounds_kind,
-            national_percentile=percentile_rank(numbers, value),
-            state_percentile=percentile_rank(state_numbers, value),
-            national_median=national_median,
-            state_median=state_median,
-            peer_median=peer_median,
-            vs_peers=judge(value, peer_median, direction, quality, *bounds, tolerance),
-            vs_state=judge(value, state_median, direction, quality, *bounds, tolerance),
-            vs_nation=judge(value, national_median, direction, quality, *bounds, tolerance),
-            n_nation=int(numbers.notna().sum()),
-            n_state=int(state_numbers.notna().sum()),
-            n_peers=int(peer_numbers.notna().sum()),
-            missing_reason=_missing_reason(metric, place, year, own, value_missing, applies),
-            synthetic=data.synthetic,
-        )
-        rows.append(record)
-    table = pd.DataFrame(rows)
-    table["year"] = table["year"].astype("Int64")
-    return Comparison(place, peers, table, data)
+    def compare(self, place: Jurisdiction, peers: PeerGroup) -> Comparison:
+        """The comparison table of ``place`` against ``peers``, its state and the nation."""
+        recent = self.recent
+        in_recent = place.key in recent.index
+        own = recent.loc[place.key] if in_recent else None
+        position = recent.index.get_loc(place.key) if in_recent else None
+        peer_positions = recent.index.get_indexer([k for k in peers.keys if k in recent.index])
+        state_figures = self._state(place.state)
+        peer_text = ";".join(peers.keys)
+        synthetic = self.data.synthetic
+        rows = []
+        for figures, (state_sorted, state_median, n_state) in zip(
+            self.figures, state_figures, strict=True
+        ):
+            metric = figures.metric
+            applies = figures.applies
+            record = {
+                "jurisdiction": place.key, "name": metric.name, "variable": metric.variable,
+                "pillar": metric.pillar, "predictor": metric.predictor, "unit": metric.unit,
+                "direction": metric.direction, "peers": peer_text,
+            }  # fmt: skip
+            raw = own[metric.variable] if applies and own is not None else None
+            value_missing = raw is None or pd.isna(raw)
+            value = math.nan if value_missing else float(figures.values[position])
+
+            def companion(column: str) -> float:
+                if not column or own is None or column not in recent.columns:
+                    return math.nan
+                return own[column]
+
+            lower = companion(metric.lower_bound)
+            upper = companion(metric.upper_bound)
+            quality = companion(metric.quality_variable) if not value_missing else math.nan
+            quality = (
+                None
+                if quality is None or (isinstance(quality, float) and pd.isna(quality))
+                else quality
+            )
+            if applies:
+                peer_values = figures.values[peer_positions]
+                peer_values = peer_values[~np.isnan(peer_values)]
+            else:
+                peer_values = figures.values
+            peer_median = _median(peer_values)
+            iqr = figures.iqr
+            tolerance = SIMILAR_SHARE_OF_IQR * iqr if not pd.isna(iqr) else 0.0
+            bounds = (lower, upper) if metric.bounds_kind == "ci" else (None, None)
+            direction = "none" if metric.format == "count" else metric.direction
+            national_median = figures.national_median
+            year = figures.year
+            record.update(
+                year=None if pd.isna(year) else int(year),
+                value=raw if not value_missing else None,
+                value_number=value,
+                quality=quality,
+                lower=lower,
+                upper=upper,
+                bounds=metric.bounds_kind,
+                national_percentile=_rank(figures.sorted_values, value),
+                state_percentile=_rank(state_sorted, value),
+                national_median=national_median,
+                state_median=state_median,
+                peer_median=peer_median,
+                vs_peers=judge(value, peer_median, direction, quality, *bounds, tolerance),
+                vs_state=judge(value, state_median, direction, quality, *bounds, tolerance),
+                vs_nation=judge(value, national_median, direction, quality, *bounds, tolerance),
+                n_nation=len(figures.sorted_values),
+                n_state=n_state,
+                n_peers=len(peer_values),
+                missing_reason=_missing_reason(metric, place, year, own, value_missing, applies),
+                synthetic=synthetic,
+            )
+            rows.append(record)
+        table = pd.DataFrame(rows)
+        table["year"] = table["year"].astype("Int64")
+        return Comparison(place, peers, table, self.data)
+
+
+def compare(data: Dataset, place: Jurisdiction, peers: PeerGroup | None = None) -> Comparison:
+    """Compare every catalog metric of ``place`` with its peers, state and the nation."""
+    peers = peers or suggest_peers(data, place)
+    return ComparisonIndex(data, place.kind).compare(place, peers)
 
 
 def trends(data: Dataset, place: Jurisdiction, variable: str, peers: PeerGroup) -> pd.DataFrame:

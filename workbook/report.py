@@ -7,9 +7,8 @@ each. Everything that does not depend on the jurisdiction is computed once per p
 
 * :class:`workbook.compare.PeerIndex` standardises the peer features once per kind
   (``suggest_peers`` builds one for each call).
-* :class:`ComparisonIndex` holds each metric's national and state figures (medians,
-  quartiles, sorted values for percentile ranks); its comparisons equal
-  :func:`workbook.compare.compare` cell for cell.
+* :class:`workbook.compare.ComparisonIndex` holds each metric's national and state
+  figures (medians, quartiles, sorted values for percentile ranks) once per kind.
 * The distribution grid's histograms of all counties (or cities) are the same on every
   page: they go once into the batch's ``assets/`` folder beside the Vega script, and a
   page carries only its own marks.
@@ -22,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import string
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -32,17 +30,8 @@ import numpy as np
 import pandas as pd
 
 from . import comparison_charts, step2, theme, views
-from .catalog import Framework, Metric, load_framework
-from .compare import (
-    SIMILAR_SHARE_OF_IQR,
-    Comparison,
-    PeerGroup,
-    PeerIndex,
-    _frame_key,
-    _missing_reason,
-    judge,
-    numeric_values,
-)
+from .catalog import Framework, load_framework
+from .compare import Comparison, ComparisonIndex, PeerGroup, PeerIndex, numeric_values
 from .dataset import Dataset
 from .disparities import gap_trends, gaps, group_values
 from .jurisdictions import Jurisdiction
@@ -67,166 +56,6 @@ def distribution_asset(kind: str) -> str:
 
 
 # Shared precomputation ---------------------------------------------------------------
-
-
-@dataclass
-class _MetricFigures:
-    """One metric's national figures for one kind (as ``compare`` computes them)."""
-
-    metric: Metric
-    applies: bool
-    numbers: pd.Series
-    values: np.ndarray
-    year: float
-    national_median: float
-    iqr: float
-    sorted_values: np.ndarray
-
-
-def _rank(sorted_values: np.ndarray, value: float) -> float:
-    """:func:`compare.percentile_rank` on values sorted in advance (same arithmetic)."""
-    if not len(sorted_values) or value is None or pd.isna(value):
-        return math.nan
-    below = np.searchsorted(sorted_values, value, side="left")
-    equal = np.searchsorted(sorted_values, value, side="right") - below
-    return float(100.0 * (below + 0.5 * equal) / len(sorted_values))
-
-
-def _median(values: np.ndarray) -> float:
-    """``float(Series.median())`` for the non-missing ``values`` (pandas calls nanmedian)."""
-    return float(np.nanmedian(values)) if len(values) else math.nan
-
-
-class ComparisonIndex:
-    """:func:`compare.compare` with the national and state figures computed once per kind."""
-
-    def __init__(self, data: Dataset, kind: str) -> None:
-        self.data = data
-        self.kind = kind
-        recent = data.table(f"{kind}_recent").copy()
-        recent["key"] = _frame_key(recent, kind)
-        recent = recent.set_index("key")
-        self.recent = recent
-        self.states = recent["state"].to_numpy()
-        self.figures: list[_MetricFigures] = []
-        empty = pd.Series(dtype="float64")
-        for metric in data.catalog:
-            if not metric.is_metric:
-                continue
-            applies = metric.applies_to(kind) and metric.variable in recent.columns
-            if not applies:
-                nothing = np.array([])
-                self.figures.append(
-                    _MetricFigures(metric, False, empty, nothing, *[math.nan] * 3, nothing)
-                )
-                continue
-            numbers = numeric_values(metric, recent[metric.variable])
-            year_column = f"{metric.variable}_year"
-            years = recent[year_column].dropna() if year_column in recent else pd.Series()
-            present = numbers.dropna()
-            self.figures.append(
-                _MetricFigures(
-                    metric,
-                    True,
-                    numbers,
-                    numbers.to_numpy(dtype="float64"),
-                    float(years.iloc[0]) if len(years) else math.nan,
-                    float(numbers.median()) if len(present) else math.nan,
-                    float(numbers.quantile(0.75) - numbers.quantile(0.25)),
-                    np.sort(present.to_numpy(dtype="float64")),
-                )
-            )
-
-    @cache  # noqa: B019 - one entry per state, kept for the life of the index
-    def _state(self, state: str) -> list[tuple[np.ndarray, float, int]]:
-        """Per metric: the state's sorted values, their median and their count."""
-        mask = self.states == state
-        result = []
-        for figures in self.figures:
-            if not figures.applies:
-                result.append((np.array([]), math.nan, 0))
-                continue
-            values = figures.values[mask]
-            present = values[~np.isnan(values)]
-            result.append((np.sort(present), _median(present), len(present)))
-        return result
-
-    def compare(self, place: Jurisdiction, peers: PeerGroup) -> Comparison:
-        """The comparison table of ``place`` against ``peers``, its state and the nation."""
-        recent = self.recent
-        in_recent = place.key in recent.index
-        own = recent.loc[place.key] if in_recent else None
-        position = recent.index.get_loc(place.key) if in_recent else None
-        peer_positions = recent.index.get_indexer([k for k in peers.keys if k in recent.index])
-        state_figures = self._state(place.state)
-        peer_text = ";".join(peers.keys)
-        synthetic = self.data.synthetic
-        rows = []
-        for figures, (state_sorted, state_median, n_state) in zip(
-            self.figures, state_figures, strict=True
-        ):
-            metric = figures.metric
-            applies = figures.applies
-            record = {
-                "jurisdiction": place.key, "name": metric.name, "variable": metric.variable,
-                "pillar": metric.pillar, "predictor": metric.predictor, "unit": metric.unit,
-                "direction": metric.direction, "peers": peer_text,
-            }  # fmt: skip
-            raw = own[metric.variable] if applies and own is not None else None
-            value_missing = raw is None or pd.isna(raw)
-            value = math.nan if value_missing else float(figures.values[position])
-
-            def companion(column: str) -> float:
-                if not column or own is None or column not in recent.columns:
-                    return math.nan
-                return own[column]
-
-            lower = companion(metric.lower_bound)
-            upper = companion(metric.upper_bound)
-            quality = companion(metric.quality_variable) if not value_missing else math.nan
-            quality = (
-                None
-                if quality is None or (isinstance(quality, float) and pd.isna(quality))
-                else quality
-            )
-            if applies:
-                peer_values = figures.values[peer_positions]
-                peer_values = peer_values[~np.isnan(peer_values)]
-            else:
-                peer_values = figures.values
-            peer_median = _median(peer_values)
-            iqr = figures.iqr
-            tolerance = SIMILAR_SHARE_OF_IQR * iqr if not pd.isna(iqr) else 0.0
-            bounds = (lower, upper) if metric.bounds_kind == "ci" else (None, None)
-            direction = "none" if metric.format == "count" else metric.direction
-            national_median = figures.national_median
-            year = figures.year
-            record.update(
-                year=None if pd.isna(year) else int(year),
-                value=raw if not value_missing else None,
-                value_number=value,
-                quality=quality,
-                lower=lower,
-                upper=upper,
-                bounds=metric.bounds_kind,
-                national_percentile=_rank(figures.sorted_values, value),
-                state_percentile=_rank(state_sorted, value),
-                national_median=national_median,
-                state_median=state_median,
-                peer_median=peer_median,
-                vs_peers=judge(value, peer_median, direction, quality, *bounds, tolerance),
-                vs_state=judge(value, state_median, direction, quality, *bounds, tolerance),
-                vs_nation=judge(value, national_median, direction, quality, *bounds, tolerance),
-                n_nation=len(figures.sorted_values),
-                n_state=n_state,
-                n_peers=len(peer_values),
-                missing_reason=_missing_reason(metric, place, year, own, value_missing, applies),
-                synthetic=synthetic,
-            )
-            rows.append(record)
-        table = pd.DataFrame(rows)
-        table["year"] = table["year"].astype("Int64")
-        return Comparison(place, peers, table, self.data)
 
 
 class PlaceData:
