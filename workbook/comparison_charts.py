@@ -110,6 +110,14 @@ def overview(comparison: Comparison, framework: Framework) -> alt.FacetChart:
     )
 
 
+def distribution_range(present: pd.Series) -> tuple[float, float]:
+    """The span a metric's distribution panel shows: 1st to 99th percentile."""
+    low, high = np.nanpercentile(present, [1, 99])
+    if low == high:
+        low, high = present.min(), present.max() + 1e-9
+    return low, high
+
+
 def _distribution_rows(data: Dataset, comparison: Comparison) -> pd.DataFrame:
     kind = comparison.place.kind
     recent = data.table(f"{kind}_recent")
@@ -123,9 +131,7 @@ def _distribution_rows(data: Dataset, comparison: Comparison) -> pd.DataFrame:
         present = values.dropna()
         if present.empty:
             continue
-        low, high = np.nanpercentile(present, [1, 99])
-        if low == high:
-            low, high = present.min(), present.max() + 1e-9
+        low, high = distribution_range(present)
         clipped = present.clip(low, high)
         counts, edges = np.histogram(clipped, bins=BINS, range=(low, high))
         for count, start, end in zip(counts, edges[:-1], edges[1:], strict=True):

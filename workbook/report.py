@@ -131,9 +131,7 @@ class DistributionGrid:
             present = values.dropna()
             if present.empty:
                 continue
-            low, high = np.nanpercentile(present, [1, 99])
-            if low == high:
-                low, high = present.min(), present.max() + 1e-9
+            low, high = comparison_charts.distribution_range(present)
             self.marks.append((metric.name, values.to_numpy(), low, high))
 
     def spec(self, comparison: Comparison) -> dict:
