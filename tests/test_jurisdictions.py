@@ -77,3 +77,13 @@ def test_sample_has_an_ambiguous_county_across_its_two_states(sample):
     with pytest.raises(JurisdictionError, match="matches 2 jurisdictions"):
         sample.find(shared[0])
     assert sample.find(sample.default_jurisdiction).kind == "county"
+
+
+def test_finding_a_place_keeps_only_what_it_needs_in_memory(real):
+    """A dashboard for Steps 1, 3 and 4 looks the place up and loads no whole table."""
+    from workbook.dataset import Dataset
+
+    fresh = Dataset(real.folder, real.source)
+    place = fresh.find("Los Angeles County, California")
+    assert fresh.loaded_tables == []
+    assert place == real.find("06037")  # the same answer as from the loaded tables
