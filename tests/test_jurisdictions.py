@@ -87,3 +87,16 @@ def test_finding_a_place_keeps_only_what_it_needs_in_memory(real):
     place = fresh.find("Los Angeles County, California")
     assert fresh.loaded_tables == []
     assert place == real.find("06037")  # the same answer as from the loaded tables
+
+
+def test_metric_years_come_without_keeping_the_table(real):
+    """Step 1 lists each metric's years; the longitudinal table is not kept for that."""
+    from workbook.dataset import Dataset
+
+    fresh = Dataset(real.folder, real.source)
+    frame = real.table("county_longitudinal")
+    for variable in ("share_employed", "rate_injury_death"):
+        expected = sorted(int(y) for y in frame.loc[frame[variable].notna(), "year"].unique())
+        assert fresh.years(variable, "county") == expected and expected
+    assert fresh.years("not_a_metric", "county") == []
+    assert fresh.loaded_tables == []

@@ -28,6 +28,7 @@ class Dataset:
         self.manifest = manifest
         self.catalog: Catalog = load_catalog()
         self._tables: dict[str, pd.DataFrame] = {}
+        self._years: dict[str, dict[str, list[int]]] = {}
 
     @property
     def synthetic(self) -> bool:
@@ -91,10 +92,23 @@ class Dataset:
 
     def years(self, variable: str, kind: str) -> list[int]:
         """Years in which any geography of ``kind`` has a value of ``variable``."""
-        frame = self.table(f"{kind}_longitudinal")
-        if variable not in frame.columns:
-            return []
-        return sorted(int(y) for y in frame.loc[frame[variable].notna(), "year"].unique())
+        if kind not in self._years:
+            name = f"{kind}_longitudinal"
+            # Worked out for every column at once; a table not loaded yet is read for
+            # this and let go, so that pages listing years do not keep it in memory.
+            frame = self._tables.get(name)
+            if frame is None and not self.has(name):
+                frame = self.table(name)  # says which file to import
+            if frame is None:
+                frame = pd.read_parquet(self.folder / f"{name}.parquet")
+            present = frame.notna()
+            present.index = frame["year"]
+            by_year = present.groupby(level=0).any()
+            self._years[kind] = {
+                column: [int(year) for year in by_year.index[by_year[column]]]
+                for column in by_year.columns
+            }
+        return self._years[kind].get(variable, [])
 
     @property
     def default_jurisdiction(self) -> str | None:
