@@ -42,7 +42,7 @@ from .forms import (
     YesNo,
 )
 from .readiness import nothing_yet
-from .render import Live
+from .render import Live, LiveViews
 from .session import Session
 from .store import PlanStore
 from .theme import MUTED, OKABE_ITO
@@ -620,28 +620,16 @@ def champions_html(records: Sequence[Mapping[str, Any]]) -> str:
     return views.table(rows, ["Champion", "Request"])
 
 
-class Coalition:
+class Coalition(LiveViews):
     """The Step 4 views. Charts and summaries are drawn again after every save."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.framework = session.framework
-        self.live: list[Live] = []
         self.team_table = team_table(session.plan)
         export = session.output_dir / "step4_stakeholders.csv"
         self.stakeholder_table = stakeholder_table(session.plan, self.framework, export_path=export)
-        for table in (self.team_table, self.stakeholder_table):
-            if not table.read_only:
-                table.table_widget.observe(lambda _: self.refresh(), names="value")
-
-    def refresh(self) -> None:
-        for view in self.live:
-            view.refresh()
-
-    def _live(self, build) -> Live:
-        view = Live(build, changes=not self.session.read_only)
-        self.live.append(view)
-        return view
+        super().__init__(session.read_only, (self.team_table, self.stakeholder_table))
 
     def stakeholders_public(self) -> list[dict[str, Any]]:
         return self.stakeholder_table.records(public=True)

@@ -61,7 +61,7 @@ from .forms import (
     ShortText,
     SingleChoice,
 )
-from .render import Live, escape
+from .render import Live, LiveViews, escape
 from .session import Session
 from .store import PlanStore
 from .theme import MUTED, OKABE_ITO
@@ -641,7 +641,7 @@ def stats_html(stats: pd.DataFrame) -> str:
     )
 
 
-class ReadinessReview:
+class ReadinessReview(LiveViews):
     """The Step 3 assessment: the responses, their summary, the judgement, the actions.
 
     The summary, chart, judgement and action check are live: they are drawn again when a
@@ -652,26 +652,14 @@ class ReadinessReview:
         self.session = session
         self.framework = session.framework
         self.conditions = conditions_of(session.framework)
-        self.live: list[Live] = []
         self.responses_table = ResponsesTable(session.plan, self.framework)
         weak = list(self.stats().query("weak")["condition"])
         export = session.output_dir / "step3_actions.csv"
         self.actions_table = actions_table(session.plan, self.framework, weak, export_path=export)
-        for table in (self.responses_table, self.actions_table):
-            if not table.read_only:
-                table.table_widget.observe(lambda _: self.refresh(), names="value")
+        super().__init__(session.read_only, (self.responses_table, self.actions_table))
 
     def stats(self) -> pd.DataFrame:
         return condition_stats(self.responses_table.records(public=True), self.conditions)
-
-    def refresh(self) -> None:
-        for view in self.live:
-            view.refresh()
-
-    def _live(self, build) -> Live:
-        view = Live(build, changes=not self.session.read_only)
-        self.live.append(view)
-        return view
 
     # -- what the notebook shows --
 

@@ -132,6 +132,30 @@ class Live:
             display(WithFallback(self.output, self.static_html()))
 
 
+class LiveViews:
+    """A step's views that redraw together (after a save, or when the peers change).
+
+    In view mode nothing can change them, so they are shown bare; a view with its own
+    chooser (``chooser=True``) stays live there too.
+    """
+
+    def __init__(self, read_only: bool, tables: tuple = ()) -> None:
+        self.read_only = read_only
+        self.live: list[Live] = []
+        for table in tables:
+            if not table.read_only:
+                table.table_widget.observe(lambda _: self.refresh(), names="value")
+
+    def refresh(self) -> None:
+        for view in self.live:
+            view.refresh()
+
+    def _live(self, build: Any, chooser: bool = False) -> Live:
+        view = Live(build, changes=chooser or not self.read_only)
+        self.live.append(view)
+        return view
+
+
 def static_html(item: Any) -> str:
     """A static HTML copy of a chart, an HTML object or anything with an HTML form."""
     import uuid

@@ -28,7 +28,7 @@ from .compare import (
 from .disparities import gap_trends, gaps, group_values
 from .errors import ParameterError, WorkbookError
 from .learn import DIRECTION_WORDS
-from .render import Live, WithFallback, escape
+from .render import Live, LiveViews, WithFallback, escape
 from .session import Session
 
 PEERS_SECTION = "step2.peers"
@@ -58,7 +58,7 @@ def format_value(value: object, fmt: str) -> str:
     return f"{value:,.3g}"
 
 
-class MetricsReview:
+class MetricsReview(LiveViews):
     """The comparison behind Step 2, re-computed when the peers change."""
 
     def __init__(self, session: Session, peers: object = "") -> None:
@@ -71,7 +71,7 @@ class MetricsReview:
             )
         self.session = session
         self.place = session.jurisdiction
-        self.live: list[Live] = []
+        super().__init__(session.read_only)
         self.peer_group = self._initial_peers(peers)
         self.comparison: Comparison = compare(session.data, self.place, self.peer_group)
         self.record_peers()
@@ -109,15 +109,7 @@ class MetricsReview:
             self.peer_group = choose_peers(self.session.data, self.place, keys)
         self.comparison = compare(self.session.data, self.place, self.peer_group)
         self.record_peers()
-        for view in self.live:
-            view.refresh()
-
-    def _live(self, build, chooser: bool = False) -> Live:
-        """A view that redraws when the peers change (never in view mode) or, with
-        ``chooser``, when the viewer picks something else."""
-        view = Live(build, changes=chooser or not self.session.read_only)
-        self.live.append(view)
-        return view
+        self.refresh()
 
     # Tables ---------------------------------------------------------------------------
 
