@@ -110,12 +110,25 @@ def overview(comparison: Comparison, framework: Framework) -> alt.FacetChart:
     )
 
 
-def distribution_range(present: pd.Series) -> tuple[float, float]:
-    """The span a metric's distribution panel shows: 1st to 99th percentile."""
-    low, high = np.nanpercentile(present, [1, 99])
-    if low == high:
-        low, high = present.min(), present.max() + 1e-9
-    return low, high
+def distribution_panels(data: Dataset, variables, kind: str):
+    """Each panel of the distribution grid: (metric, every place's values, low, high).
+
+    Metrics without values for this kind of place have no panel; the panel spans the
+    1st to the 99th percentile.
+    """
+    recent = data.table(f"{kind}_recent")
+    for variable in variables:
+        metric = data.catalog[variable]
+        if not metric.applies_to(kind) or metric.variable not in recent:
+            continue
+        values = numeric_values(metric, recent[metric.variable])
+        present = values.dropna()
+        if present.empty:
+            continue
+        low, high = np.nanpercentile(present, [1, 99])
+        if low == high:
+            low, high = present.min(), present.max() + 1e-9
+        yield metric, values, low, high
 
 
 def _distribution_rows(data: Dataset, comparison: Comparison) -> pd.DataFrame:
@@ -123,16 +136,9 @@ def _distribution_rows(data: Dataset, comparison: Comparison) -> pd.DataFrame:
     recent = data.table(f"{kind}_recent")
     keys = recent["state"] + recent[kind]
     rows = []
-    for _, record in comparison.table.iterrows():
-        metric = data.catalog[record["variable"]]
-        if not metric.applies_to(kind) or metric.variable not in recent:
-            continue
-        values = numeric_values(metric, recent[metric.variable])
-        present = values.dropna()
-        if present.empty:
-            continue
-        low, high = distribution_range(present)
-        clipped = present.clip(low, high)
+    variables = comparison.table["variable"]
+    for metric, values, low, high in distribution_panels(data, variables, kind):
+        clipped = values.dropna().clip(low, high)
         counts, edges = np.histogram(clipped, bins=BINS, range=(low, high))
         for count, start, end in zip(counts, edges[:-1], edges[1:], strict=True):
             rows.append(

@@ -31,7 +31,7 @@ import pandas as pd
 
 from . import comparison_charts, step2, theme, views
 from .catalog import Framework, load_framework
-from .compare import Comparison, ComparisonIndex, PeerGroup, PeerIndex, numeric_values
+from .compare import Comparison, ComparisonIndex, PeerGroup, PeerIndex
 from .dataset import Dataset
 from .disparities import gap_trends, gaps, group_values
 from .jurisdictions import Jurisdiction
@@ -122,17 +122,12 @@ class DistributionGrid:
         self.position = {}
         for number, key in enumerate(keys):
             self.position.setdefault(key, number)  # the first row, as values[keys == key]
-        self.marks: list[tuple[str, np.ndarray, float, float]] = []
-        for variable in variables:
-            metric = catalog[variable]
-            if not metric.applies_to(kind) or metric.variable not in recent:
-                continue
-            values = numeric_values(metric, recent[metric.variable])
-            present = values.dropna()
-            if present.empty:
-                continue
-            low, high = comparison_charts.distribution_range(present)
-            self.marks.append((metric.name, values.to_numpy(), low, high))
+        self.marks = [
+            (metric.name, values.to_numpy(), low, high)
+            for metric, values, low, high in comparison_charts.distribution_panels(
+                data, variables, kind
+            )
+        ]
 
     def spec(self, comparison: Comparison) -> dict:
         """The grid's spec for one page: the template with its title and its own marks."""
