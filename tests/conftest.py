@@ -46,3 +46,13 @@ def sample(workbook_home: Path):
     from workbook.sources import SAMPLE_DIR
 
     return open_dataset(SAMPLE_DIR)
+
+
+@pytest.fixture
+def edit_session(tmp_path, monkeypatch):
+    """Start a step's session on the sample county in edit mode, saving as Ana."""
+    from workbook.session import READ_ONLY_ENV, start
+
+    monkeypatch.delenv(READ_ONLY_ENV, raising=False)
+    monkeypatch.setenv("WORKBOOK_AUTHOR", "Ana")
+    return lambda step: start(step, "98031", output_dir=str(tmp_path), show=False)

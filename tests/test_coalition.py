@@ -144,10 +144,8 @@ def test_team_summary_names_open_roles():
 
 
 @pytest.fixture
-def session(tmp_path, monkeypatch):
-    monkeypatch.delenv(READ_ONLY_ENV, raising=False)
-    monkeypatch.setenv("WORKBOOK_AUTHOR", "Ana")
-    return start(4, "98031", output_dir=str(tmp_path), show=False)
+def session(edit_session):
+    return edit_session(4)
 
 
 def test_a_team_member_typed_into_the_form_is_saved_with_private_contact(session):

@@ -14,10 +14,8 @@ from workbook.store import PlanStore, ReadOnlyError
 
 
 @pytest.fixture
-def session(tmp_path, monkeypatch):
-    monkeypatch.delenv(READ_ONLY_ENV, raising=False)
-    monkeypatch.setenv("WORKBOOK_AUTHOR", "Ana")
-    return start(2, "98031", output_dir=str(tmp_path), show=False)
+def session(edit_session):
+    return edit_session(2)
 
 
 def test_checklist_answers_are_saved_in_the_plan(session):

@@ -166,10 +166,8 @@ def test_the_rule_in_words_names_the_thresholds():
 
 
 @pytest.fixture
-def session(tmp_path, monkeypatch):
-    monkeypatch.delenv(READ_ONLY_ENV, raising=False)
-    monkeypatch.setenv("WORKBOOK_AUTHOR", "Ana")
-    return start(3, "98031", output_dir=str(tmp_path), show=False)
+def session(edit_session):
+    return edit_session(3)
 
 
 def test_a_response_typed_into_the_form_is_saved_and_summarised(session):
