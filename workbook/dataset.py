@@ -73,8 +73,9 @@ class Dataset:
     def index(self) -> pd.DataFrame:
         """Every county and city of the dataset (see ``jurisdictions.build_index``).
 
-        Reads only the columns it needs: a page that never shows a trend (Steps 1, 3
-        and 4) then keeps about 110 MB less of the real data in memory.
+        Reads only the columns it needs, so a page that shows no trend (Steps 3 and 4)
+        does not hold the longitudinal tables: with the real data such a kernel measured
+        191 MB instead of about 265 MB (``bench/dashboards.py``).
         """
         longitudinal = {
             kind: self.columns(
