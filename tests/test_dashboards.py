@@ -39,7 +39,6 @@ from workbook.serve import (
     PLAN_PATH_ENV,
     TEMPLATES_DIR,
     serve_command,
-    served_defaults,
 )
 from workbook.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
 
@@ -556,15 +555,6 @@ def test_a_closed_page_leaves_no_kernel_behind(browser, plan, tmp_path):
 
 
 # --- the command and its configuration --------------------------------------------------------
-
-
-def test_served_defaults_come_from_the_environment(monkeypatch):
-    monkeypatch.delenv(JURISDICTION_ENV, raising=False)
-    monkeypatch.delenv(PLAN_PATH_ENV, raising=False)
-    assert served_defaults() == {}
-    monkeypatch.setenv(JURISDICTION_ENV, " 06037 ")
-    monkeypatch.setenv(PLAN_PATH_ENV, "/plans/plan.sqlite")
-    assert served_defaults() == {"jurisdiction": "06037", "plan_path": "/plans/plan.sqlite"}
 
 
 def test_the_command_checks_its_parameters_first(tmp_path, plan, monkeypatch):

@@ -2,7 +2,7 @@
 
 Voila runs each notebook as it is, with the empty defaults of its parameters cell. What
 the server was started for reaches the kernels as environment variables, which
-:func:`served_defaults` reads back for :func:`workbook.session.start`:
+:func:`workbook.session.start` uses where a parameter is empty:
 
     WORKBOOK_JURISDICTION   the jurisdiction's key
     WORKBOOK_DATA_DIR       the data folder (the variable the data layer already reads)
@@ -29,29 +29,14 @@ from pathlib import Path
 
 from .errors import ParameterError
 from .runner import NOTEBOOKS_DIR, available_steps, find_jurisdiction
+from .session import JURISDICTION_ENV, PLAN_PATH_ENV
 from .sources import ENV_DATA_DIR, PROJECT_ROOT
 
-JURISDICTION_ENV = "WORKBOOK_JURISDICTION"
-PLAN_PATH_ENV = "WORKBOOK_PLAN_PATH"
 SERVING_DIR = Path(__file__).resolve().parent / "serving"
 CONFIG_FILE = SERVING_DIR / "voila.py"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "jupyter"
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
-
-
-def served_defaults() -> dict[str, str]:
-    """Parameters the serving environment fixes, for the ones a notebook left empty.
-
-    ``session.start`` uses ``jurisdiction`` and ``plan_path`` from here when its own are
-    empty; the data folder needs nothing, since the data layer reads WORKBOOK_DATA_DIR.
-    """
-    found = {}
-    for name, variable in (("jurisdiction", JURISDICTION_ENV), ("plan_path", PLAN_PATH_ENV)):
-        value = os.environ.get(variable, "").strip()
-        if value:
-            found[name] = value
-    return found
 
 
 def stage_notebooks(notebooks_dir: Path, site_dir: Path) -> list[Path]:
