@@ -28,7 +28,7 @@ def spread(keys: list[str], count: int) -> list[str]:
 
 
 def measure(label: str, keys: list[str], data: Path, workers: int, mode: str, total: int):
-    from workbook.batch import run_batch
+    from workbook.run.batch import run_batch
 
     out = Path(tempfile.mkdtemp(prefix=f"wb-batch-{mode}-"))
     started = time.perf_counter()
@@ -60,8 +60,8 @@ def main() -> None:
     workers = int(sys.argv[4]) if len(sys.argv) > 4 else (os.cpu_count() or 2)
     os.environ.setdefault("WORKBOOK_HOME", tempfile.mkdtemp(prefix="wb-bench-"))
 
-    from workbook.batch import expand_targets, run_batch
-    from workbook.dataset import open_dataset
+    from workbook.data.dataset import open_dataset
+    from workbook.run.batch import expand_targets, run_batch
 
     started = time.perf_counter()
     dataset = open_dataset(data)  # import once, so every run reads the same cache

@@ -40,7 +40,7 @@ def free_port() -> int:
 
 
 def start(data: Path, key: str, folder: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
-    from workbook.serve import serve_command
+    from workbook.serve.server import serve_command
 
     port = free_port()
     command, env = serve_command(data_dir=data, jurisdiction=key, port=port, site_dir=folder)
@@ -189,7 +189,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from workbook.dataset import open_dataset
+    from workbook.data.dataset import open_dataset
 
     open_dataset(data)  # imported once, before any kernel reads it
     work = Path(tempfile.mkdtemp(prefix="wb-dashboards-"))

@@ -39,8 +39,8 @@ def main() -> None:
     os.environ["WORKBOOK_HOME"] = tempfile.mkdtemp(prefix="wb-bench-")
     import pandas as pd
 
-    from workbook.importer import import_folder, read_table
-    from workbook.sources import cache_dir_for
+    from workbook.data.importer import import_folder, read_table
+    from workbook.data.sources import cache_dir_for
 
     csv_path = folder / "county_longitudinal.csv"
     print(f"data: {folder}")

@@ -19,7 +19,9 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "mobility-metrics"
 BASELINE_SOURCE = (
     "import workbook\n"
     "import altair, ipywidgets, pandas, pyarrow\n"
-    "from workbook import compare, comparison_charts, disparities, maps, step2, learn\n"
+    "from workbook.analysis import compare, disparities\n"
+    "from workbook.display import comparison_charts, maps\n"
+    "from workbook.steps import review, use_the_metrics\n"
 )
 
 
@@ -32,8 +34,8 @@ def main() -> None:
     import nbformat
     import papermill
 
-    from workbook.dataset import open_dataset
-    from workbook.runner import NOTEBOOKS_DIR
+    from workbook.data.dataset import open_dataset
+    from workbook.run.runner import NOTEBOOKS_DIR
 
     open_dataset(data)  # import once, so both runs read the same cache
     work = Path(tempfile.mkdtemp(prefix="wb-step2-"))

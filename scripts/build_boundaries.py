@@ -1,4 +1,4 @@
-"""Build ``workbook/framework/county_boundaries.topo.json`` from the Census Bureau's shapefile.
+"""Build ``workbook/data/framework/county_boundaries.topo.json`` from the Census Bureau's shapefile.
 
 Run once, by a maintainer, when the boundaries should change (the workbook only reads the
 result; neither package below is needed at run time)::
@@ -39,7 +39,7 @@ import numpy as np
 import shapefile  # pyshp
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "workbook" / "framework" / "county_boundaries.topo.json"
+OUTPUT = ROOT / "workbook" / "data" / "framework" / "county_boundaries.topo.json"
 
 QUANTUM = 0.0005  # degrees per grid step
 TOLERANCE = 0.003  # degrees: points closer than this to the simplified line are dropped

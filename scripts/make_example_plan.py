@@ -12,7 +12,7 @@ running the script again writes the same file.
     python scripts/make_example_plan.py            # writes data/examples/sample_plan.json
     python scripts/make_example_plan.py OUT.json   # somewhere else
 
-Use it: ``workbook.store.import_plan("data/examples/sample_plan.json", "plan.sqlite")``,
+Use it: ``workbook.plan.store.import_plan("data/examples/sample_plan.json", "plan.sqlite")``,
 then ``workbook run --steps 3-4 --plan-path plan.sqlite``.
 """
 
@@ -28,9 +28,11 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbook import coalition, learn, readiness  # noqa: E402
-from workbook.catalog import load_framework  # noqa: E402
-from workbook.store import PlanStore, import_plan  # noqa: E402
+from workbook.data.catalog import load_framework  # noqa: E402
+from workbook.plan.store import PlanStore, import_plan  # noqa: E402
+from workbook.steps import build_the_coalition as coalition  # noqa: E402
+from workbook.steps import local_government_readiness as readiness  # noqa: E402
+from workbook.steps import review  # noqa: E402
 
 TARGET = ROOT / "data" / "examples" / "sample_plan.json"
 AUTHOR = "Ana Ruiz (example)"
@@ -173,7 +175,7 @@ def fill(store: PlanStore) -> None:
         launch.set_value(name, value)
     assert launch.save(), launch.validate()
     for step, answers in CHECKLISTS.items():
-        form = learn.checklist(SimpleNamespace(step=framework.step(step), plan=store))
+        form = review.checklist(SimpleNamespace(step=framework.step(step), plan=store))
         for name, value in answers.items():
             form.set_value(name, value)
         assert form.save(), form.validate()

@@ -35,15 +35,15 @@ def real_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real(real_dir: Path, workbook_home: Path):
-    from workbook.dataset import open_dataset
+    from workbook.data.dataset import open_dataset
 
     return open_dataset(real_dir)
 
 
 @pytest.fixture(scope="session")
 def sample(workbook_home: Path):
-    from workbook.dataset import open_dataset
-    from workbook.sources import SAMPLE_DIR
+    from workbook.data.dataset import open_dataset
+    from workbook.data.sources import SAMPLE_DIR
 
     return open_dataset(SAMPLE_DIR)
 

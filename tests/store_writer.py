@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbook.store import ConflictError, PlanStore  # noqa: E402
+from workbook.plan.store import ConflictError, PlanStore  # noqa: E402
 
 CRASH_SECTIONS = ("alpha", "beta", "gamma")
 ROWS = 400  # about 100 KB of JSON per document: a save spans many database pages

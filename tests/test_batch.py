@@ -16,8 +16,13 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from workbook import comparison_charts, report
-from workbook.batch import (
+from workbook.analysis.compare import compare, suggest_peers
+from workbook.data.catalog import load_framework
+from workbook.data.sources import SAMPLE_DIR
+from workbook.display import comparison_charts
+from workbook.errors import ParameterError
+from workbook.run import report
+from workbook.run.batch import (
     DONE_MARKER,
     FAILURES_FILE,
     SUMMARY_FILE,
@@ -26,10 +31,6 @@ from workbook.batch import (
     main_batch,
     run_batch,
 )
-from workbook.catalog import load_framework
-from workbook.compare import compare, suggest_peers
-from workbook.errors import ParameterError
-from workbook.sources import SAMPLE_DIR
 
 SAMPLE_KEYS = ["98031", "98001", "97001", "9808800"]  # counties of both states and a city
 # Large and small, DC, Alaska, a Connecticut planning region, an old Connecticut county

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from workbook.runner import NOTEBOOKS_DIR
+from workbook.run.runner import NOTEBOOKS_DIR
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BIN = Path(sys.executable).parent
-VOILA_TEMPLATES = Path(__file__).resolve().parent.parent / "workbook" / "templates" / "jupyter"
+VOILA_TEMPLATES = (
+    Path(__file__).resolve().parent.parent / "workbook" / "display" / "templates" / "jupyter"
+)
 
 
 def free_port() -> int:

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-from workbook.catalog import load_catalog, load_framework
-from workbook.schema import IDENTIFIER_COLUMNS, TABLES
+from workbook.data.catalog import load_catalog, load_framework
+from workbook.data.schema import IDENTIFIER_COLUMNS, TABLES
 
 ID_COLUMNS = set(IDENTIFIER_COLUMNS)
 

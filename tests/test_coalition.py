@@ -10,9 +10,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workbook import coalition
-from workbook.catalog import load_framework
-from workbook.coalition import (
+from workbook.data.catalog import load_framework
+from workbook.display.export import export_html
+from workbook.display.render import VEGALITE_MIMETYPE, WIDGET_MIMETYPE
+from workbook.forms import RecordError
+from workbook.plan.store import PlanStore, import_plan
+from workbook.session import READ_ONLY_ENV, start
+from workbook.steps import build_the_coalition as coalition
+from workbook.steps.build_the_coalition import (
     ANY_ACTOR,
     ANY_PILLAR,
     NO_PILLAR,
@@ -24,12 +29,7 @@ from workbook.coalition import (
     gaps,
     grid_points,
 )
-from workbook.export import export_html
-from workbook.forms import RecordError
-from workbook.readiness import ResponsesTable
-from workbook.render import VEGALITE_MIMETYPE, WIDGET_MIMETYPE
-from workbook.session import READ_ONLY_ENV, start
-from workbook.store import PlanStore, import_plan
+from workbook.steps.local_government_readiness import ResponsesTable
 
 from .test_export import external_references
 from .test_readiness import EXAMPLE, run_step

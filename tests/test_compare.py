@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from workbook.compare import (
+from workbook.analysis.compare import (
     CSV_COLUMNS,
     choose_peers,
     compare,
@@ -17,7 +17,7 @@ from workbook.compare import (
     suggest_peers,
     trends,
 )
-from workbook.dataset import open_dataset
+from workbook.data.dataset import open_dataset
 from workbook.errors import ParameterError
 
 HEADER = ["year", "state", "county", "state_name", "county_name", "population",

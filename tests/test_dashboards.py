@@ -32,15 +32,15 @@ from pathlib import Path
 import pytest
 
 from tests import test_browser
-from workbook.runner import NOTEBOOKS_DIR, available_steps
-from workbook.serve import (
+from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
+from workbook.run.runner import NOTEBOOKS_DIR, available_steps
+from workbook.serve.server import (
     CONFIG_FILE,
     JURISDICTION_ENV,
     PLAN_PATH_ENV,
     TEMPLATES_DIR,
     serve_command,
 )
-from workbook.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
 
 EXAMPLE_PLAN = PROJECT_ROOT / "data" / "examples" / "sample_plan.json"
 VEGALITE = "application/vnd.vegalite.v5+json"
@@ -78,9 +78,9 @@ def _strings(value: object) -> set[str]:
 
 def seed_plan(path: Path) -> Path:
     """The example plan (or a small one), plus an insight whose statement is a script."""
-    from workbook import step2
+    from workbook.plan.store import PlanStore, import_plan
     from workbook.session import READ_ONLY_ENV, start
-    from workbook.store import PlanStore, import_plan
+    from workbook.steps import use_the_metrics as step2
 
     if EXAMPLE_PLAN.exists():
         import_plan(EXAMPLE_PLAN, path)
@@ -114,7 +114,7 @@ def artifacts(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory) -> dict:
     """The seeded plan: its path, its bytes' digest and the strings only its owners see."""
-    from workbook.store import PlanStore
+    from workbook.plan.store import PlanStore
 
     path = seed_plan(tmp_path_factory.mktemp("plan") / "plan.sqlite")
     with PlanStore.open(path, read_only=True) as store:
@@ -376,8 +376,8 @@ def test_choosing_in_the_view_widgets_writes_nothing(visits, plan, dashboards):
 
 
 def test_step2_shows_the_figures_and_the_escaped_insight(visits):
-    from workbook import step2
     from workbook.session import READ_ONLY_ENV, start
+    from workbook.steps import use_the_metrics as step2
 
     visit = visits(2)
     with pytest.MonkeyPatch.context() as mp:
@@ -582,7 +582,7 @@ def test_the_configuration_decides_view_mode_and_privacy():
     config = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     assert config.DashboardKernelManager.kernel_env == {"WORKBOOK_READ_ONLY": "1"}
     voila = config.VoilaConfiguration
-    assert voila.multi_kernel_manager_class == "workbook.serve.DashboardKernelManager"
+    assert voila.multi_kernel_manager_class == "workbook.serve.server.DashboardKernelManager"
     assert voila.show_tracebacks is False and voila.strip_sources is True
     assert voila.file_allowlist == [] and voila.allow_template_override == "NO"
     assert voila.preheat_kernel is True and voila.default_pool_size >= 1

@@ -9,8 +9,8 @@ import ipywidgets as widgets
 import nbformat
 import pandas as pd
 
-from workbook import render
-from workbook.export import OfflineHTMLExporter, make_static, vega_bundle
+from workbook.display import render
+from workbook.display.export import OfflineHTMLExporter, make_static, vega_bundle
 
 EXTERNAL = re.compile(
     r"<script[^>]+src\s*=|<link[^>]+href\s*=\s*[\"']?https?:|@import\s+url\(\s*[\"']?https?:|"

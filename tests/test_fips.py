@@ -1,7 +1,7 @@
 import pytest
 
+from workbook.data.fips import kind_of_key, looks_like_key, normalize_key
 from workbook.errors import ParameterError
-from workbook.fips import kind_of_key, looks_like_key, normalize_key
 
 
 @pytest.mark.parametrize(

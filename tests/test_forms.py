@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from workbook.display.render import WIDGET_MIMETYPE
 from workbook.forms import (
     Date,
     DateOrder,
@@ -29,8 +30,7 @@ from workbook.forms import (
     YesNo,
     neutralise_cell,
 )
-from workbook.render import WIDGET_MIMETYPE
-from workbook.store import ConflictError, PlanStore, ReadOnlyError
+from workbook.plan.store import ConflictError, PlanStore, ReadOnlyError
 
 SAVED = re.compile(r"^Saved at \d\d:\d\d by Ana$")
 SCRIPT = "<script>alert('x')</script>"

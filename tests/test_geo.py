@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from workbook import geo, render
+from workbook.data import geo
+from workbook.display import render
+from workbook.display.maps import MapResult, county_map
+from workbook.display.theme import QUALITY_OPACITY
 from workbook.errors import ParameterError
-from workbook.maps import MapResult, county_map
-from workbook.theme import QUALITY_OPACITY
 
 CT_REGIONS = {"09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"}
 CT_OLD_COUNTIES = {"09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015"}

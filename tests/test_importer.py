@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from workbook.catalog import load_catalog
+from workbook.data.catalog import load_catalog
+from workbook.data.importer import derive_recent, discover, import_folder, read_manifest, read_table
+from workbook.data.schema import TABLES
 from workbook.errors import DataFileError, DataSourceError
-from workbook.importer import derive_recent, discover, import_folder, read_manifest, read_table
-from workbook.schema import TABLES
 
 HEADER = [
     "year",

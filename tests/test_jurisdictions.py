@@ -81,7 +81,7 @@ def test_sample_has_an_ambiguous_county_across_its_two_states(sample):
 
 def test_finding_a_place_keeps_only_what_it_needs_in_memory(real):
     """A dashboard for Steps 1, 3 and 4 looks the place up and loads no whole table."""
-    from workbook.dataset import Dataset
+    from workbook.data.dataset import Dataset
 
     fresh = Dataset(real.folder, real.source)
     place = fresh.find("Los Angeles County, California")
@@ -91,7 +91,7 @@ def test_finding_a_place_keeps_only_what_it_needs_in_memory(real):
 
 def test_metric_years_come_without_keeping_the_table(real):
     """Step 1 lists each metric's years; the longitudinal table is not kept for that."""
-    from workbook.dataset import Dataset
+    from workbook.data.dataset import Dataset
 
     fresh = Dataset(real.folder, real.source)
     frame = real.table("county_longitudinal")

@@ -12,7 +12,7 @@ import sys
 import nbformat
 import pytest
 
-from workbook.runner import NOTEBOOKS_DIR, available_steps
+from workbook.run.runner import NOTEBOOKS_DIR, available_steps
 
 from .test_export import external_references
 

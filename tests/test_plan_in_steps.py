@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from workbook import learn, step2
+from workbook.plan.store import PlanStore, ReadOnlyError
 from workbook.session import READ_ONLY_ENV, start
-from workbook.store import PlanStore, ReadOnlyError
+from workbook.steps import review
+from workbook.steps import use_the_metrics as step2
 
 
 @pytest.fixture
@@ -19,13 +20,13 @@ def session(edit_session):
 
 
 def test_checklist_answers_are_saved_in_the_plan(session):
-    form = learn.checklist(session)
+    form = review.checklist(session)
     first = session.step["checklist"][0]["id"]
     form.set_value(first, True)
     assert form.save()
     saved = session.plan.get("step2.checklist")
     assert saved.value[first] is True and saved.saved_by == "Ana"
-    reopened = learn.checklist(session)
+    reopened = review.checklist(session)
     assert reopened.values()[first] is True
 
 
@@ -71,7 +72,7 @@ def test_chosen_peers_are_kept_in_the_plan_and_used_next_time(tmp_path):
 def test_dashboards_open_the_plan_read_only(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBOOK_AUTHOR", "Ana")
     editor = start(1, "98031", output_dir=str(tmp_path), show=False)
-    form = learn.checklist(editor)
+    form = review.checklist(editor)
     item = editor.step["checklist"][0]["id"]
     form.set_value(item, True)
     assert form.save()
@@ -79,7 +80,7 @@ def test_dashboards_open_the_plan_read_only(tmp_path, monkeypatch):
     before = (tmp_path / "plan.sqlite").read_bytes()
     monkeypatch.setenv(READ_ONLY_ENV, "1")
     viewer = start(1, "98031", output_dir=str(tmp_path), show=False)
-    shown = learn.checklist(viewer)._repr_mimebundle_()
+    shown = review.checklist(viewer)._repr_mimebundle_()
     assert set(shown) == {"text/html", "text/plain"}
     assert "<input" not in shown["text/html"] and "Yes" in shown["text/html"]
     with pytest.raises(ReadOnlyError):

@@ -12,18 +12,18 @@ import nbformat
 import pandas as pd
 import pytest
 
-from workbook import readiness
-from workbook.catalog import load_framework
+from workbook.data.catalog import load_framework
 from workbook.forms import RecordError
-from workbook.readiness import (
+from workbook.plan.store import PlanStore, import_plan
+from workbook.session import READ_ONLY_ENV, start
+from workbook.steps import local_government_readiness as readiness
+from workbook.steps.local_government_readiness import (
     ACTIONS_SECTION,
     RESPONSES_SECTION,
     ReadinessReview,
     condition_stats,
     judge,
 )
-from workbook.session import READ_ONLY_ENV, start
-from workbook.store import PlanStore, import_plan
 
 from .test_export import external_references
 

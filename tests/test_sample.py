@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbook.catalog import load_catalog
-from workbook.sample import generate
-from workbook.sources import SAMPLE_DIR
+from workbook.data.catalog import load_catalog
+from workbook.data.sample import generate
+from workbook.data.sources import SAMPLE_DIR
 
 
 def test_committed_sample_is_what_the_generator_makes(tmp_path):

@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
-from workbook.dataset import open_dataset
+from workbook.data.dataset import open_dataset
+from workbook.data.importer import import_folder
+from workbook.data.sources import ENV_DATA_DIR, SAMPLE_DIR, cache_dir_for, imported_dir, resolve
 from workbook.errors import DataSourceError, ParameterError
-from workbook.importer import import_folder
-from workbook.sources import ENV_DATA_DIR, SAMPLE_DIR, cache_dir_for, imported_dir, resolve
 
 from .test_importer import write
 

@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from workbook.compare import CSV_COLUMNS
-from workbook.disparities import gap_trends, gaps
+from workbook.analysis.compare import CSV_COLUMNS
+from workbook.analysis.disparities import gap_trends, gaps
 
 from .test_export import external_references
 
@@ -103,7 +103,7 @@ def test_gaps_leave_out_weak_values_and_follow_direction():
 
 def test_a_place_with_no_two_groups_has_empty_gap_tables(real):
     """Loving County, Texas: race rows, but never two groups with a value in one year."""
-    from workbook.disparities import group_values
+    from workbook.analysis.disparities import group_values
 
     values = group_values(real, real.find("48301"))
     table = gaps(values)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from workbook.errors import WorkbookError
-from workbook.store import (
+from workbook.plan.store import (
     SCHEMA_VERSION,
     ConflictError,
     PlanBusyError,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import WorkbookError
+from workbook.errors import WorkbookError
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="execute step notebooks for one jurisdiction")
     _add_run_options(run)
 
-    from .batch import add_batch_arguments
+    from workbook.run.batch import add_batch_arguments
 
     batch = commands.add_parser(
         "batch", help="Step 2's comparison and report for many jurisdictions, in parallel"
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import environment_for_kernels, execute, plan_run
+    from workbook.run.runner import environment_for_kernels, execute, plan_run
 
     plan = plan_run(
         args.jurisdiction,
@@ -111,22 +111,22 @@ def _run(args: argparse.Namespace) -> int:
 
 def _data(args: argparse.Namespace) -> int:
     if args.data_command == "import":
-        from .importer import import_folder
-        from .sources import imported_dir
+        from workbook.data.importer import import_folder
+        from workbook.data.sources import imported_dir
 
         report = import_folder(Path(args.folder), imported_dir(), release=args.release)
         print(report.describe())
         print("Notebooks and the workbook command now use this data when no data_dir is given.")
         return 0
     if args.data_command == "describe":
-        from .dataset import open_dataset
-        from .importer import ImportReport
+        from workbook.data.dataset import open_dataset
+        from workbook.data.importer import ImportReport
 
         data = open_dataset(args.data_dir or None)
         print(f"Using: {data.source.path} ({data.source.explanation})")
         print(ImportReport(data.folder, data.manifest).describe())
         return 0
-    from .sample import main as make_sample
+    from workbook.data.sample import main as make_sample
 
     return make_sample([])
 
@@ -139,14 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "data":
             return _data(args)
         if args.command == "serve":
-            from .serve import main_serve
+            from workbook.serve.server import main_serve
 
             return main_serve(args)
         if args.command == "batch":
-            from .batch import main_batch
+            from workbook.run.batch import main_batch
 
             return main_batch(args)
-        from .export import export_html
+        from workbook.display.export import export_html
 
         target = Path(args.html) if args.html else Path(args.notebook).with_suffix(".html")
         print(export_html(Path(args.notebook), target, show_code=args.show_code))

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from . import render
-from .catalog import Catalog, Framework, load_catalog, load_framework
-from .dataset import Dataset, open_dataset
-from .errors import ParameterError
-from .jurisdictions import Jurisdiction
-from .render import escape
+from workbook.data.catalog import Catalog, Framework, load_catalog, load_framework
+from workbook.data.dataset import Dataset, open_dataset
+from workbook.data.jurisdictions import Jurisdiction
+from workbook.display import render
+from workbook.display.render import escape
+from workbook.errors import ParameterError
 
 TOTAL_STEPS = 10
 READ_ONLY_ENV = "WORKBOOK_READ_ONLY"
@@ -25,7 +25,7 @@ PLAN_FILE = "plan.sqlite"
 
 
 def author_file() -> Path:
-    from .sources import workbook_home
+    from workbook.data.sources import workbook_home
 
     return workbook_home() / "author.txt"
 
@@ -76,7 +76,7 @@ class Session:
     def plan(self):
         """The coalition's plan (opened on first use; read-only in dashboards)."""
         if getattr(self, "_plan", None) is None:
-            from .store import PlanStore
+            from workbook.plan.store import PlanStore
 
             path = self.plan_path or self.output_dir / PLAN_FILE
             if not self.read_only:

@@ -1,0 +1,135 @@
+"""The Mobility Metrics as the notebooks see them: typed tables, a label, a jurisdiction index."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from workbook.data.catalog import Catalog, load_catalog
+from workbook.data.importer import read_manifest
+from workbook.data.jurisdictions import Jurisdiction, build_index, find
+from workbook.data.schema import TABLES
+from workbook.data.sources import DataSource, prepared_folder, resolve
+from workbook.errors import DataSourceError
+
+
+class Dataset:
+    """An imported Mobility Metrics dataset (real or synthetic), read lazily table by table."""
+
+    def __init__(self, folder: Path, source: DataSource) -> None:
+        manifest = read_manifest(folder)
+        if manifest is None:
+            raise DataSourceError(f"'{folder}' is not an imported Mobility Metrics folder")
+        self.folder = Path(folder)
+        self.source = source
+        self.manifest = manifest
+        self.catalog: Catalog = load_catalog()
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._years: dict[str, dict[str, list[int]]] = {}
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.manifest["synthetic"])
+
+    @property
+    def label(self) -> str:
+        """Dataset name, release and years, e.g. for a notebook header."""
+        m = self.manifest
+        years = f"data years {m['years'][0]}-{m['years'][-1]}" if m["years"] else "no years"
+        release = f", {m['release']}" if m["release"] and not self.synthetic else ""
+        return f"{m['dataset']}{release}; {years}"
+
+    def has(self, table: str) -> bool:
+        return table in self.manifest["tables"]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of the six tables (see ``workbook.schema.TABLES``); raises if not imported."""
+        if name not in TABLES:
+            raise KeyError(f"unknown table '{name}': use one of {', '.join(TABLES)}")
+        if not self.has(name):
+            raise DataSourceError(
+                f"this dataset has no {name.replace('_', ' ')} table: import the matching "
+                "official file to use it"
+            )
+        if name not in self._tables:
+            self._tables[name] = pd.read_parquet(self.folder / f"{name}.parquet")
+        return self._tables[name]
+
+    @property
+    def loaded_tables(self) -> list[str]:
+        """The tables this process holds in memory so far."""
+        return sorted(self._tables)
+
+    def columns(self, name: str, columns: list[str]) -> pd.DataFrame:
+        """Some columns of a table, without loading the rest when it is not loaded yet."""
+        if name in self._tables or not self.has(name):
+            return self.table(name)[columns]
+        return pd.read_parquet(self.folder / f"{name}.parquet", columns=columns)
+
+    @cached_property
+    def index(self) -> pd.DataFrame:
+        """Every county and city of the dataset (see ``jurisdictions.build_index``).
+
+        Reads only the columns it needs, so a page that shows no trend (Steps 3 and 4)
+        does not hold the longitudinal tables: with the real data such a kernel measured
+        191 MB instead of about 265 MB (``bench/dashboards.py``).
+        """
+        longitudinal = {
+            kind: self.columns(
+                f"{kind}_longitudinal",
+                ["year", "state", kind, f"{kind}_name", "state_name", "population"],
+            )
+            for kind in ("county", "place")
+            if self.has(f"{kind}_longitudinal")
+        }
+        return build_index(longitudinal)
+
+    def find(self, query: object, kind: str | None = None) -> Jurisdiction:
+        """The jurisdiction named by ``query`` (FIPS key as text or int, or a name)."""
+        return find(self.index, query, kind)
+
+    def years(self, variable: str, kind: str) -> list[int]:
+        """Years in which any geography of ``kind`` has a value of ``variable``."""
+        if kind not in self._years:
+            name = f"{kind}_longitudinal"
+            # Worked out for every column at once; a table not loaded yet is read for
+            # this and let go, so that pages listing years do not keep it in memory.
+            frame = self._tables.get(name)
+            if frame is None and not self.has(name):
+                frame = self.table(name)  # says which file to import
+            if frame is None:
+                frame = pd.read_parquet(self.folder / f"{name}.parquet")
+            present = frame.notna()
+            present.index = frame["year"]
+            by_year = present.groupby(level=0).any()
+            self._years[kind] = {
+                column: [int(year) for year in by_year.index[by_year[column]]]
+                for column in by_year.columns
+            }
+        return self._years[kind].get(variable, [])
+
+    @property
+    def default_jurisdiction(self) -> str | None:
+        """The sample's suggested jurisdiction key (None for real data)."""
+        return self.manifest.get("default_jurisdiction") or None
+
+
+_OPEN: dict[tuple[str, str], Dataset] = {}
+
+
+def open_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
+    """Open the dataset chosen by the documented order, importing CSV files on first use.
+
+    Opened datasets are kept for the life of the process, so re-running a notebook cell
+    does not read the files again.
+    """
+    source = resolve(data_dir)
+    folder = prepared_folder(source)
+    stamp = str((folder / "manifest.json").stat().st_mtime_ns)
+    key = (str(folder.resolve()), stamp)
+    if key not in _OPEN:
+        _OPEN[key] = Dataset(folder, source)
+    return _OPEN[key]

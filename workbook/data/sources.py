@@ -1,0 +1,102 @@
+"""Where the data comes from, in a fixed order.
+
+1. an explicit ``data_dir`` (notebook parameter or ``--data-dir``);
+2. the ``WORKBOOK_DATA_DIR`` environment variable;
+3. the folder that ``workbook data import`` filled;
+4. the synthetic sample shipped in ``data/sample``.
+
+A folder of official CSV files is imported on first use into a cache of Parquet files,
+re-used until a source file changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook.data.importer import discover, import_folder, read_manifest, source_signature
+from workbook.errors import DataSourceError, ParameterError
+
+ENV_DATA_DIR = "WORKBOOK_DATA_DIR"
+ENV_HOME = "WORKBOOK_HOME"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A data folder and how it was chosen."""
+
+    path: Path
+    origin: str  # "parameter", "environment", "imported" or "sample"
+
+    @property
+    def explanation(self) -> str:
+        return {
+            "parameter": "given as the data_dir parameter",
+            "environment": f"from the {ENV_DATA_DIR} environment variable",
+            "imported": "imported earlier with 'workbook data import'",
+            "sample": "the bundled synthetic sample (no real data was given or imported)",
+        }[self.origin]
+
+
+def workbook_home() -> Path:
+    """Folder for the workbook's own files: imported data and caches."""
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "mobility-workbook"
+
+
+def imported_dir() -> Path:
+    return workbook_home() / "imported"
+
+
+def cache_dir_for(folder: Path) -> Path:
+    digest = hashlib.sha1(str(Path(folder).resolve()).encode()).hexdigest()[:16]
+    return workbook_home() / "cache" / digest
+
+
+def resolve(data_dir: str | os.PathLike | None = None) -> DataSource:
+    """Choose the data folder by the documented order."""
+    if data_dir not in (None, ""):
+        path = Path(str(data_dir)).expanduser()
+        if not path.is_dir():
+            raise ParameterError(
+                "data_dir",
+                str(data_dir),
+                "is not an existing folder",
+                "Give the folder holding the Mobility Metrics CSV files, or leave it empty "
+                "to use imported data or the bundled sample",
+            )
+        return DataSource(path, "parameter")
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_dir():
+            raise DataSourceError(
+                f"{ENV_DATA_DIR}='{env}' is not an existing folder: fix or unset the variable"
+            )
+        return DataSource(path, "environment")
+    if read_manifest(imported_dir()) is not None:
+        return DataSource(imported_dir(), "imported")
+    if not SAMPLE_DIR.is_dir():
+        raise DataSourceError(
+            f"the bundled sample folder '{SAMPLE_DIR}' is missing: restore it from the "
+            "repository, or give data_dir"
+        )
+    return DataSource(SAMPLE_DIR, "sample")
+
+
+def prepared_folder(source: DataSource) -> Path:
+    """A folder of imported Parquet tables for ``source``, importing it if needed."""
+    if read_manifest(source.path) is not None:
+        return source.path
+    files = discover(source.path)
+    cache = cache_dir_for(source.path)
+    manifest = read_manifest(cache)
+    if manifest is None or manifest.get("source_files") != source_signature(files):
+        import_folder(source.path, cache)
+    return cache

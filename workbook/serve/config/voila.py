@@ -1,0 +1,105 @@
+"""How the workbook's dashboards are served: Voila's configuration, one file.
+
+``workbook serve`` starts Voila with this folder as its only configuration path
+(``--Voila.config_file_paths``), so no personal ``~/.jupyter/voila.*`` file mixes in.
+Command-line options still win over this file (the tests use that for short timeouts).
+
+View mode is decided here, by how the notebooks are served, and nowhere else: every
+kernel gets WORKBOOK_READ_ONLY=1 from ``DashboardKernelManager.kernel_env``; a viewer's
+URL (query string, headers) cannot change a kernel's environment variables.
+"""
+
+from workbook.serve.server import page_config
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+# --- View mode ------------------------------------------------------------------------
+# Every kernel (pre-heated or started on demand) is started by this manager, which puts
+# these variables over the server's own environment. Read-only: forms show static
+# tables without private fields, nothing is saved, the plan file is opened mode=ro.
+c.VoilaConfiguration.multi_kernel_manager_class = "workbook.serve.server.DashboardKernelManager"
+c.DashboardKernelManager.kernel_env = {"WORKBOOK_READ_ONLY": "1"}
+
+# --- Show results, never code or errors -----------------------------------------------
+c.VoilaConfiguration.strip_sources = True  # no code cells in the page
+# A failing cell shows a generic message, not the traceback or the error's text, and
+# Voila stops the page there; the server's log has the details.
+c.VoilaConfiguration.show_tracebacks = False
+c.VoilaExecutor.show_tracebacks = False
+c.VoilaExecutor.cell_error_instruction = (
+    "This part of the dashboard could not be shown. The person running the server will find "
+    "the reason in its log."
+)
+# The same for errors raised later, in a widget's callback, sent over the websocket.
+c.MappingKernelManager.allow_tracebacks = False
+c.MappingKernelManager.traceback_replacement_message = (
+    "This view could not be updated. The person running the server will find the reason in its log."
+)
+
+# --- The page ---------------------------------------------------------------------------
+# Our template (workbook/display/templates/jupyter/voila/templates/workbook): Voila's lab page
+# without CDN stylesheets, and an index of the steps. Viewers cannot pick another
+# template or theme with ?template= or ?theme= (another template would load a CDN).
+c.VoilaConfiguration.template = "workbook"
+c.VoilaConfiguration.theme = "light"
+c.VoilaConfiguration.allow_template_override = "NO"
+c.VoilaConfiguration.allow_theme_override = "NO"
+# The index is our jinja page, not JupyterLab's file browser (which would fetch the
+# folder listing from /voila/api/contents and offer a download menu).
+c.VoilaConfiguration.classic_tree = True
+# The index names each step by its title (Voila calls this for every page it makes).
+c.VoilaConfiguration.page_config_hook = page_config
+
+# --- No file downloads ------------------------------------------------------------------
+# /voila/files/ serves files next to the notebooks when a path matches the allow list and
+# not the deny list: nothing matches an empty allow list, and everything the deny list.
+# Notebook sources, the plan, data files and Python files are never sent. (The notebooks
+# folder Voila sees is a private copy holding only the step notebooks.)
+c.VoilaConfiguration.file_allowlist = []
+c.VoilaConfiguration.file_denylist = [r".*"]
+c.VoilaConfiguration.extension_language_mapping = {}  # only .ipynb files are rendered
+
+# --- Kernels ------------------------------------------------------------------------------
+# Pre-heated: for every step notebook, one kernel has already run the notebook when a
+# viewer arrives, so the page comes at once; a new one is started for the next viewer
+# (fill_delay seconds after). Needs the parameters fixed at server start (environment).
+c.VoilaConfiguration.preheat_kernel = True
+c.VoilaConfiguration.default_pool_size = 1
+c.VoilaKernelManager.fill_delay = 1.0
+
+# A page asks the server to shut its kernel down when the viewer leaves it (workbook.serve
+# makes sure the page has the cookie that request needs). When that request never comes
+# (a browser that crashed or lost the network, a tab left open), idle kernels are culled:
+# checked every cull_interval seconds, shut down after cull_idle_timeout seconds without
+# activity, also when a page is still open (cull_connected): that page keeps what it
+# shows, but its choosers no longer redraw. Pre-heated kernels waiting in the pool are
+# never culled.
+c.MappingKernelManager.cull_idle_timeout = 1800
+c.MappingKernelManager.cull_interval = 60
+c.MappingKernelManager.cull_connected = True
+c.MappingKernelManager.cull_busy = False
+
+# Kernels talk to the server over local socket files, not TCP ports: kernels started at
+# the same moment cannot pick the same port.
+c.KernelManager.transport = "ipc"
+
+# A cell running longer than this is stopped (and the page says so) instead of hanging.
+c.VoilaExecutor.timeout = 300
+
+# --- Server ---------------------------------------------------------------------------------
+# The port asked for, or an error: never another port the viewer was not told about.
+c.Voila.port_retries = 0
+# Browsers may draw charts and widgets from this server only (no outside host), and the
+# page cannot be framed by another site.
+c.Voila.tornado_settings = {
+    "headers": {
+        "Content-Security-Policy": (
+            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'self'; "
+            "base-uri 'self'; form-action 'self'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    },
+}

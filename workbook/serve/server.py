@@ -1,0 +1,283 @@
+"""Serve the step notebooks as read-only dashboards with Voila (``workbook serve``).
+
+Voila runs each notebook as it is, with the empty defaults of its parameters cell. What
+the server was started for reaches the kernels as environment variables, which
+:func:`workbook.session.start` uses where a parameter is empty:
+
+    WORKBOOK_JURISDICTION   the jurisdiction's key
+    WORKBOOK_DATA_DIR       the data folder (the variable the data layer already reads)
+    WORKBOOK_PLAN_PATH      the coalition's plan file
+
+They are fixed when the server starts, which pre-heated kernels need: they run the
+notebook before anybody asks for it. View mode is not one of them: the serving
+configuration (``workbook/serve/config/voila.py``) gives every kernel ``WORKBOOK_READ_ONLY=1``
+through :class:`DashboardKernelManager`, whatever the environment or the URL says.
+
+The server sees a private copy of the step notebooks only, so nothing else in the
+notebooks folder (executed copies, plan files) can be rendered or listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT
+from workbook.errors import ParameterError
+from workbook.run.runner import NOTEBOOKS_DIR, available_steps, find_jurisdiction
+from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV
+
+SERVING_DIR = Path(__file__).resolve().parent / "config"
+CONFIG_FILE = SERVING_DIR / "voila.py"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "display" / "templates" / "jupyter"
+DEFAULT_PORT = 8866
+DEFAULT_IP = "127.0.0.1"
+
+
+def stage_notebooks(notebooks_dir: Path, site_dir: Path) -> list[Path]:
+    """Copy the step notebooks (``NN_name.ipynb``) of ``notebooks_dir`` into ``site_dir``."""
+    steps = available_steps(notebooks_dir)
+    if not steps:
+        raise ParameterError(
+            "notebooks_dir",
+            str(notebooks_dir),
+            "holds no step notebook (01_name.ipynb, ...)",
+            "Give the project's notebooks folder",
+        )
+    site_dir.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy2(path, site_dir / path.name)) for path in steps.values()]
+
+
+def _default_plan(key: str) -> Path | None:
+    """``workbook run``'s plan for this jurisdiction, if there is one."""
+    candidate = (Path("output") / key / "plan.sqlite").resolve()
+    return candidate if candidate.is_file() else None
+
+
+def _check_port_free(ip: str, port: int) -> None:
+    """Stop before Voila starts when another program already listens on the port."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError as error:
+            raise ParameterError(
+                "port",
+                port,
+                f"cannot be used on {ip} ({error.strerror})",
+                "Stop the program using it, or choose another with --port",
+            ) from None
+
+
+def serve_command(
+    plan_path: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike | None = None,
+    jurisdiction: object = None,
+    port: int = DEFAULT_PORT,
+    ip: str = DEFAULT_IP,
+    notebooks_dir: str | os.PathLike = NOTEBOOKS_DIR,
+    site_dir: str | os.PathLike | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The Voila command line and its environment; parameters are checked first.
+
+    The step notebooks are copied to ``site_dir`` (a new temporary folder if not given),
+    which Voila serves: ``/`` lists the steps, ``/voila/render/02_...ipynb`` shows one.
+    Raises a WorkbookError on bad input, before anything starts.
+    """
+    from workbook.data.dataset import open_dataset
+
+    data = open_dataset(str(data_dir) if data_dir else None)
+    place = find_jurisdiction(data, jurisdiction)
+    if plan_path:
+        plan = Path(plan_path).expanduser().resolve()
+        if not plan.is_file():
+            raise ParameterError(
+                "plan_path",
+                str(plan_path),
+                "is not an existing plan file",
+                "Dashboards show a plan made with the notebooks or 'workbook run': give its "
+                "path, or leave it out to show the data alone",
+            )
+    else:
+        plan = _default_plan(place.key)
+    if not 0 < int(port) < 65536:
+        raise ParameterError("port", port, "is not a TCP port", "Use a number from 1 to 65535")
+    _check_port_free(ip, int(port))
+
+    site = Path(site_dir) if site_dir else Path(tempfile.mkdtemp(prefix="workbook-dashboards-"))
+    stage_notebooks(Path(notebooks_dir), site)
+
+    env = dict(os.environ)
+    env[JURISDICTION_ENV] = place.key
+    env.pop(PLAN_PATH_ENV, None)
+    if plan is not None:
+        env[PLAN_PATH_ENV] = str(plan)
+    env.pop(ENV_DATA_DIR, None)  # the sample is found without it, and says so in the header
+    if data.source.origin != "sample":
+        env[ENV_DATA_DIR] = str(data.source.path.resolve())
+    env.pop("WORKBOOK_BATCH", None)  # live widgets: a dashboard is not an unattended run
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        [str(TEMPLATES_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
+    )
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PROJECT_ROOT), *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "workbook.serve.server",
+        str(site),
+        f"--Voila.config_file_paths={SERVING_DIR}",
+        f"--Voila.port={int(port)}",
+        f"--Voila.ip={ip}",
+        "--Voila.open_browser=False",
+    ]
+    return command, env
+
+
+def main_serve(args: argparse.Namespace) -> int:
+    """``workbook serve``: run the dashboards until interrupted (Ctrl+C)."""
+    site = Path(tempfile.mkdtemp(prefix="workbook-dashboards-"))
+    try:
+        command, env = serve_command(
+            plan_path=args.plan_path or None,
+            data_dir=args.data_dir or None,
+            jurisdiction=args.jurisdiction or None,
+            port=args.port or DEFAULT_PORT,
+            ip=args.ip or DEFAULT_IP,
+            site_dir=site,
+        )
+        if getattr(args, "open_browser", False):
+            command[-1] = "--Voila.open_browser=True"
+        host = "localhost" if args.ip in ("", "0.0.0.0", "::") else (args.ip or DEFAULT_IP)
+        url = f"http://{host}:{args.port or DEFAULT_PORT}/"
+        print(f"Dashboards for {env[JURISDICTION_ENV]} at {url}")
+        print(f"  plan: {env.get(PLAN_PATH_ENV, 'none (the data alone)')}")
+        print("  read-only; stop with Ctrl+C")
+        process = subprocess.Popen(command, env=env)
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            process.terminate()  # Voila shuts its kernels down
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            print("Dashboards stopped.")
+            return 0
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+def step_titles(site_dir: str | os.PathLike) -> dict[str, str]:
+    """File name -> "Step 2: Use the Mobility Metrics", for the index page."""
+    from workbook.data.catalog import load_framework
+
+    titles = {s["number"]: s["title"] for s in load_framework().steps}
+    return {
+        path.name: f"Step {number}: {titles.get(number, path.stem[3:].replace('_', ' '))}"
+        for number, path in available_steps(Path(site_dir)).items()
+    }
+
+
+def page_config(config: dict, **kwargs) -> dict:
+    """Voila's page_config_hook: the steps' titles, for the index page."""
+    if "workbookSteps" not in config:
+        config["workbookSteps"] = step_titles(kwargs["settings"]["contents_manager"].root_dir)
+    return config
+
+
+def _kernel_manager_class():
+    """Voila's kernel manager, giving every dashboard kernel the configured variables."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from traitlets import Dict, Unicode
+
+    class DashboardKernelManager(AsyncMappingKernelManager):
+        """Kernels for dashboards: ``kernel_env`` wins over the server's environment.
+
+        Pre-heated and on-demand kernels both start here, so a setting in the serving
+        configuration holds for every page, and nothing a viewer sends can change it.
+        """
+
+        kernel_env = Dict(
+            value_trait=Unicode(),
+            default_value={},
+            config=True,
+            help="Environment variables every kernel gets, e.g. WORKBOOK_READ_ONLY=1",
+        )
+
+        async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
+            env = dict(kwargs.pop("env", None) or os.environ)
+            env.update(self.kernel_env)
+            return await super().start_kernel(kernel_id=kernel_id, path=path, env=env, **kwargs)
+
+    DashboardKernelManager.__module__ = __name__
+    return DashboardKernelManager
+
+
+def __getattr__(name: str):
+    # Built on first use, so that kernels importing served_defaults do not load the
+    # Jupyter server; Voila finds the class by name from the serving configuration.
+    if name == "DashboardKernelManager":
+        cls = _kernel_manager_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _voila_class():
+    """Voila's server with three changes for dashboards.
+
+    - No ``/voila/api/contents``: it only feeds JupyterLab's file browser, which the
+      workbook template replaces by its own index; without it no URL describes the folder.
+    - Template static files answer 404 to malformed paths (Voila answers 500).
+    - A dashboard page sets the ``_xsrf`` cookie. Voila's page asks the server to shut its
+      kernel down when the viewer leaves, and that request needs the cookie; a viewer who
+      opened the page directly (a link, a bookmark) had none, so the request was refused
+      and the kernel left running until culled.
+    """
+    import tornado.web
+    from voila.app import Voila
+    from voila.static_file_handler import TemplateStaticFileHandler
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class StrictTemplateStaticFileHandler(TemplateStaticFileHandler):
+        def parse_url_path(self, path):
+            parts = os.path.normpath(path).split(os.path.sep)
+            if len(parts) < 3 or parts[1] != "static" or ".." in parts:
+                raise tornado.web.HTTPError(404)
+            return super().parse_url_path(path)
+
+    class DashboardPageHandler(TornadoVoilaHandler):
+        async def prepare(self, **kwargs):
+            await super().prepare(**kwargs)
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+    replaced = {
+        TemplateStaticFileHandler: StrictTemplateStaticFileHandler,
+        TornadoVoilaHandler: DashboardPageHandler,
+    }
+
+    class DashboardVoila(Voila):
+        def init_handlers(self):
+            return [
+                (rule[0], replaced.get(rule[1], rule[1]), *rule[2:])
+                for rule in super().init_handlers()
+                if rule[1] is not VoilaContentsHandler
+            ]
+
+    return DashboardVoila
+
+
+if __name__ == "__main__":
+    _voila_class().launch_instance()
