@@ -8,7 +8,7 @@ import tomllib
 
 import yaml
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def pyproject_pins() -> dict[str, str]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import test_browser
+from tests.e2e import test_browser
 from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
 from workbook.run.runner import NOTEBOOKS_DIR, available_steps
 from workbook.serve.server import (
@@ -57,7 +57,7 @@ ERROR_WORDS = ("Traceback", "Javascript Error", "ExecutionError", "Execution err
 STEPS = available_steps(NOTEBOOKS_DIR)
 
 # Chromium with the network to outside refused, and the local-server helpers: shared with
-# tests/test_browser.py.
+# tests/e2e/test_browser.py.
 browser = test_browser.browser
 free_port = test_browser.free_port
 server = test_browser.server

@@ -1,7 +1,7 @@
-"""A separate process that writes to a plan, for tests/test_store.py.
+"""A separate process that writes to a plan, for tests/plan/test_store.py.
 
-    python tests/store_writer.py crash PLAN           save large documents until killed
-    python tests/store_writer.py contend PLAN NAME N START
+    python tests/plan/store_writer.py crash PLAN           save large documents until killed
+    python tests/plan/store_writer.py contend PLAN NAME N START
                                                      add N entries to one shared list,
                                                      retrying after each conflict
 
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from workbook.plan.store import ConflictError, PlanStore  # noqa: E402
 

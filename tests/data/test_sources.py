@@ -5,12 +5,11 @@ import shutil
 
 import pytest
 
+from tests.data.test_importer import write
 from workbook.data.dataset import open_dataset
 from workbook.data.importer import import_folder
 from workbook.data.sources import ENV_DATA_DIR, SAMPLE_DIR, cache_dir_for, imported_dir, resolve
 from workbook.errors import DataSourceError, ParameterError
-
-from .test_importer import write
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from .test_importer import GOOD_ROWS, replace, write
+from tests.data.test_importer import GOOD_ROWS, replace, write
 
 
 def workbook(*args, env_home=None):

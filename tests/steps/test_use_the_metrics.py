@@ -9,10 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
+from tests.display.test_export import external_references
 from workbook.analysis.compare import CSV_COLUMNS
 from workbook.analysis.disparities import gap_trends, gaps
-
-from .test_export import external_references
 
 
 def run_step2(tmp_path, *args):

@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.display.test_export import external_references
+from tests.steps.test_local_government_readiness import EXAMPLE, run_step
 from workbook.data.catalog import load_framework
 from workbook.display.export import export_html
 from workbook.display.render import VEGALITE_MIMETYPE, WIDGET_MIMETYPE
@@ -30,9 +32,6 @@ from workbook.steps.build_the_coalition import (
     grid_points,
 )
 from workbook.steps.local_government_readiness import ResponsesTable
-
-from .test_export import external_references
-from .test_readiness import EXAMPLE, run_step
 
 FRAMEWORK = load_framework()
 ACTORS = {a["id"]: a["name"] for a in FRAMEWORK["actor_types"]}

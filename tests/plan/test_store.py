@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.plan.store_writer import CRASH_SECTIONS, crash_document
 from workbook.errors import WorkbookError
 from workbook.plan.store import (
     SCHEMA_VERSION,
@@ -32,8 +33,6 @@ from workbook.plan.store import (
     strip_private,
     summarise,
 )
-
-from .store_writer import CRASH_SECTIONS, crash_document
 
 WRITER = Path(__file__).with_name("store_writer.py")
 

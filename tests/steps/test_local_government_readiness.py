@@ -12,6 +12,8 @@ import nbformat
 import pandas as pd
 import pytest
 
+from tests.conftest import ROOT
+from tests.display.test_export import external_references
 from workbook.data.catalog import load_framework
 from workbook.forms import RecordError
 from workbook.plan.store import PlanStore, import_plan
@@ -25,9 +27,6 @@ from workbook.steps.local_government_readiness import (
     judge,
 )
 
-from .test_export import external_references
-
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "sample_plan.json"
 TEMPLATE = ROOT / "data" / "templates" / readiness.TEMPLATE_NAME
 FRAMEWORK = load_framework()

@@ -22,7 +22,7 @@ from workbook.run.runner import NOTEBOOKS_DIR
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BIN = Path(sys.executable).parent
 VOILA_TEMPLATES = (
-    Path(__file__).resolve().parent.parent / "workbook" / "display" / "templates" / "jupyter"
+    Path(__file__).resolve().parents[2] / "workbook" / "display" / "templates" / "jupyter"
 )
 
 

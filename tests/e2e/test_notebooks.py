@@ -12,9 +12,8 @@ import sys
 import nbformat
 import pytest
 
+from tests.display.test_export import external_references
 from workbook.run.runner import NOTEBOOKS_DIR, available_steps
-
-from .test_export import external_references
 
 PARAMETERS = ["jurisdiction", "data_dir", "plan_path", "output_dir"]
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
