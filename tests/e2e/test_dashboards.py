@@ -33,7 +33,6 @@ import pytest
 
 from tests.e2e import test_browser
 from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
-from workbook.run.runner import NOTEBOOKS_DIR, available_steps
 from workbook.serve.server import (
     CONFIG_FILE,
     JURISDICTION_ENV,
@@ -41,6 +40,8 @@ from workbook.serve.server import (
     TEMPLATES_DIR,
     serve_command,
 )
+from workbook.steps import registry
+from workbook.steps.registry import NOTEBOOKS_DIR
 
 EXAMPLE_PLAN = PROJECT_ROOT / "data" / "examples" / "sample_plan.json"
 VEGALITE = "application/vnd.vegalite.v5+json"
@@ -54,7 +55,7 @@ MAX_CHART_COLUMNS = 12  # a whole data table has well over a hundred
 ERROR_WORDS = ("Traceback", "Javascript Error", "ExecutionError", "Execution error",
                "Error displaying widget", "could not be shown", "could not be updated",
                "session = start(")  # fmt: skip
-STEPS = available_steps(NOTEBOOKS_DIR)
+STEPS = registry.notebooks(NOTEBOOKS_DIR)
 
 # Chromium with the network to outside refused, and the local-server helpers: shared with
 # tests/e2e/test_browser.py.

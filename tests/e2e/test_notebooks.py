@@ -13,14 +13,15 @@ import nbformat
 import pytest
 
 from tests.display.test_export import external_references
-from workbook.run.runner import NOTEBOOKS_DIR, available_steps
+from workbook.steps import registry
+from workbook.steps.registry import NOTEBOOKS_DIR
 
 PARAMETERS = ["jurisdiction", "data_dir", "plan_path", "output_dir"]
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
 def test_there_is_one_notebook_per_step_so_far():
-    steps = available_steps()
+    steps = registry.notebooks()
     assert {1, 2} <= set(steps) and len(steps) == len(NOTEBOOKS)
 
 

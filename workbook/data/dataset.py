@@ -13,7 +13,7 @@ from workbook.data.importer import read_manifest
 from workbook.data.jurisdictions import Jurisdiction, build_index, find
 from workbook.data.schema import TABLES
 from workbook.data.sources import DataSource, prepared_folder, resolve
-from workbook.errors import DataSourceError
+from workbook.errors import DataSourceError, ParameterError
 
 
 class Dataset:
@@ -133,3 +133,17 @@ def open_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     if key not in _OPEN:
         _OPEN[key] = Dataset(folder, source)
     return _OPEN[key]
+
+
+def find_jurisdiction(data, jurisdiction: object):
+    """The place a command is for: ``jurisdiction``, or the sample's county when empty."""
+    if jurisdiction in (None, ""):
+        jurisdiction = data.default_jurisdiction
+    if jurisdiction in (None, ""):
+        raise ParameterError(
+            "jurisdiction",
+            jurisdiction,
+            "is required with real data",
+            "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
+        )
+    return data.find(jurisdiction)

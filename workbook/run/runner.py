@@ -14,23 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.data.dataset import open_dataset
+from workbook.data.dataset import find_jurisdiction, open_dataset
 from workbook.data.sources import PROJECT_ROOT
 from workbook.errors import ParameterError, WorkbookError
+from workbook.steps import registry
+from workbook.steps.registry import NOTEBOOKS_DIR
 
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 CELL_TIMEOUT = 600  # seconds one cell may run before the run is stopped as stuck
-_STEP_FILE = re.compile(r"^(\d{2})_[a-z0-9_]+\.ipynb$")
-
-
-def available_steps(folder: Path = NOTEBOOKS_DIR) -> dict[int, Path]:
-    """Step number -> notebook, for the ``NN_name.ipynb`` files of ``folder``."""
-    steps = {}
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        match = _STEP_FILE.match(path.name)
-        if match:
-            steps[int(match.group(1))] = path
-    return steps
 
 
 def parse_steps(text: str | None, available: dict[int, Path]) -> list[int]:
@@ -54,8 +44,11 @@ def parse_steps(text: str | None, available: dict[int, Path]) -> list[int]:
             )
         for number in range(first, last + 1):
             if number not in available:
+                reason = registry.not_available(number)
+                if 1 <= number <= registry.TOTAL_STEPS and number in registry.numbers():
+                    reason = "has no notebook in the notebooks folder"
                 raise ParameterError(
-                    "steps", text, f"step {number} has no notebook yet", f"Available steps: {known}"
+                    "steps", text, f"step {number} {reason}", f"Steps that exist now: {known}"
                 )
             if number not in chosen:
                 chosen.append(number)
@@ -97,20 +90,6 @@ class RunPlan:
     label: str
 
 
-def find_jurisdiction(data, jurisdiction: object):
-    """The place a command is for: ``jurisdiction``, or the sample's county when empty."""
-    if jurisdiction in (None, ""):
-        jurisdiction = data.default_jurisdiction
-    if jurisdiction in (None, ""):
-        raise ParameterError(
-            "jurisdiction",
-            jurisdiction,
-            "is required with real data",
-            "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
-        )
-    return data.find(jurisdiction)
-
-
 def plan_run(
     jurisdiction: object = None,
     data_dir: str | None = None,
@@ -121,7 +100,7 @@ def plan_run(
     peers: str | None = None,
 ) -> RunPlan:
     """Check every parameter and work out the run; raises a WorkbookError on bad input."""
-    available = available_steps(notebooks_dir)
+    available = registry.notebooks(notebooks_dir)
     chosen = parse_steps(steps, available)
     data = open_dataset(data_dir or None)
     place = find_jurisdiction(data, jurisdiction)

@@ -29,8 +29,9 @@ from pathlib import Path
 
 from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT
 from workbook.errors import ParameterError
-from workbook.run.runner import NOTEBOOKS_DIR, available_steps, find_jurisdiction
-from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV
+from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV, find_jurisdiction
+from workbook.steps import registry
+from workbook.steps.registry import NOTEBOOKS_DIR
 
 SERVING_DIR = Path(__file__).resolve().parent / "config"
 CONFIG_FILE = SERVING_DIR / "voila.py"
@@ -41,7 +42,7 @@ DEFAULT_IP = "127.0.0.1"
 
 def stage_notebooks(notebooks_dir: Path, site_dir: Path) -> list[Path]:
     """Copy the step notebooks (``NN_name.ipynb``) of ``notebooks_dir`` into ``site_dir``."""
-    steps = available_steps(notebooks_dir)
+    steps = registry.notebooks(notebooks_dir)
     if not steps:
         raise ParameterError(
             "notebooks_dir",
@@ -180,12 +181,9 @@ def main_serve(args: argparse.Namespace) -> int:
 
 def step_titles(site_dir: str | os.PathLike) -> dict[str, str]:
     """File name -> "Step 2: Use the Mobility Metrics", for the index page."""
-    from workbook.data.catalog import load_framework
-
-    titles = {s["number"]: s["title"] for s in load_framework().steps}
     return {
-        path.name: f"Step {number}: {titles.get(number, path.stem[3:].replace('_', ' '))}"
-        for number, path in available_steps(Path(site_dir)).items()
+        path.name: f"Step {number}: {registry.step(number).title}"
+        for number, path in registry.notebooks(Path(site_dir)).items()
     }
 
 

@@ -45,10 +45,12 @@ from workbook.forms import (
 )
 from workbook.plan.store import PlanStore
 from workbook.session import Session
+from workbook.steps import registry
 
-TEAM_SECTION = "step4.team"
-STAKEHOLDERS_SECTION = "step4.stakeholders"
-LAUNCH_SECTION = "step4.launch"
+STEP = registry.step(4)
+TEAM_SECTION = STEP.section("team")
+STAKEHOLDERS_SECTION = STEP.section("stakeholders")
+LAUNCH_SECTION = STEP.section("launch")
 
 ROLES = (
     ("Lead", "lead"),

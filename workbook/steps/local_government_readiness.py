@@ -65,9 +65,11 @@ from workbook.forms import (
 )
 from workbook.plan.store import PlanStore
 from workbook.session import Session
+from workbook.steps import registry
 
-RESPONSES_SECTION = "step3.responses"
-ACTIONS_SECTION = "step3.actions"
+STEP = registry.step(3)
+RESPONSES_SECTION = STEP.section("responses")
+ACTIONS_SECTION = STEP.section("actions")
 TEMPLATE_NAME = "step3_readiness_survey.csv"
 
 LEVELS = (

@@ -30,9 +30,11 @@ from workbook.display import comparison_charts, views
 from workbook.display.render import Live, LiveViews, WithFallback, escape
 from workbook.errors import ParameterError, WorkbookError
 from workbook.session import Session
+from workbook.steps import registry
 
-PEERS_SECTION = "step2.peers"
-INSIGHTS_SECTION = "step2.insights"
+STEP = registry.step(2)
+PEERS_SECTION = STEP.section("peers")
+INSIGHTS_SECTION = STEP.section("insights")
 INSIGHT_TAGS = ("strength", "concern", "question")
 MISSING_WORDS = {
     "not_computed": "not published for this kind of place",
