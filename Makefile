@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/workbook run $(ARGS)
+	$(BIN)/workbook run $(if $(ARGS),$(ARGS),--data-dir data/sample)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

@@ -7,9 +7,34 @@ it without opening the source.
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def printable(text: object) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``), safe for a terminal.
+
+    Messages quote file names and file content; a crafted file could otherwise retitle or
+    clear the terminal, or print a fake "finished" line, through escape sequences.
+    """
+    out = []
+    for char in str(text):
+        if char == "\n" or unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
 
 class WorkbookError(Exception):
-    """Base class of every error the workbook raises on purpose."""
+    """Base class of every error the workbook raises on purpose.
+
+    Its message is made terminal-safe (see :func:`printable`) whatever it quotes.
+    """
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], str):
+            args = (printable(args[0]),)
+        super().__init__(*args)
 
 
 class ParameterError(WorkbookError, ValueError):
@@ -20,7 +45,10 @@ class ParameterError(WorkbookError, ValueError):
         self.value = value
         self.problem = problem
         self.fix = fix
-        message = f"parameter '{parameter}' = {value!r}: {problem}"
+        if value is None or value == "":
+            message = f"parameter '{parameter}' was not given: {problem}"
+        else:
+            message = f"parameter '{parameter}' = {value!r}: {problem}"
         if fix:
             message += f". {fix}"
         super().__init__(message)

@@ -143,7 +143,10 @@ def find_jurisdiction(data, jurisdiction: object):
         raise ParameterError(
             "jurisdiction",
             jurisdiction,
-            "is required with real data",
-            "Give a FIPS key such as 06037 or a name such as 'Cook County, Illinois'",
+            f"{data.label} has no default place (only the synthetic sample has one)",
+            "Choose the county or city: a FIPS key such as 06037 or a name such as "
+            "'Cook County, Illinois' (workbook run --jurisdiction ...; in a notebook, the "
+            "jurisdiction parameter). To try the workbook on the sample, add "
+            "--data-dir data/sample",
         )
     return data.find(jurisdiction)

@@ -23,6 +23,8 @@ ENV_DATA_DIR = "WORKBOOK_DATA_DIR"
 ENV_HOME = "WORKBOOK_HOME"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+# Set beside ENV_DATA_DIR by `workbook serve` when the folder came from its --data-dir.
+ENV_DATA_GIVEN = "WORKBOOK_DATA_DIR_GIVEN"
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,14 @@ class DataSource:
     """A data folder and how it was chosen."""
 
     path: Path
-    origin: str  # "parameter", "environment", "imported" or "sample"
+    origin: str  # "parameter", "environment", "server", "imported" or "sample"
 
     @property
     def explanation(self) -> str:
         return {
-            "parameter": "given as the data_dir parameter",
+            "parameter": "chosen with the data_dir parameter (--data-dir)",
             "environment": f"from the {ENV_DATA_DIR} environment variable",
+            "server": "chosen with --data-dir when the dashboards were started",
             "imported": "imported earlier with 'workbook data import'",
             "sample": "the bundled synthetic sample (no real data was given or imported)",
         }[self.origin]
@@ -79,7 +82,8 @@ def resolve(data_dir: str | os.PathLike | None = None) -> DataSource:
             raise DataSourceError(
                 f"{ENV_DATA_DIR}='{env}' is not an existing folder: fix or unset the variable"
             )
-        return DataSource(path, "environment")
+        # `workbook serve --data-dir` hands its folder to the kernels through the variable.
+        return DataSource(path, "server" if os.environ.get(ENV_DATA_GIVEN) else "environment")
     if read_manifest(imported_dir()) is not None:
         return DataSource(imported_dir(), "imported")
     if not SAMPLE_DIR.is_dir():

@@ -115,7 +115,9 @@ def plan_run(
     plan = Path(plan_path).expanduser().resolve() if plan_path else out / "plan.sqlite"
     parameters = {
         "jurisdiction": place.key,
-        "data_dir": str(data.source.path.resolve()) if data.source.origin != "sample" else "",
+        # Only a folder the user chose is passed on: kernels find imported data, the sample
+        # or $WORKBOOK_DATA_DIR themselves, and their header then says so truthfully.
+        "data_dir": str(data.source.path.resolve()) if data.source.origin == "parameter" else "",
         "plan_path": str(plan),
         "output_dir": str(out),
     }

@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT
+from workbook.data.dataset import find_jurisdiction
+from workbook.data.sources import ENV_DATA_DIR, ENV_DATA_GIVEN, PROJECT_ROOT
 from workbook.errors import ParameterError
-from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV, find_jurisdiction
+from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV
 from workbook.steps import registry
 from workbook.steps.registry import NOTEBOOKS_DIR
 
@@ -58,6 +61,13 @@ def _default_plan(key: str) -> Path | None:
     """``workbook run``'s plan for this jurisdiction, if there is one."""
     candidate = (Path("output") / key / "plan.sqlite").resolve()
     return candidate if candidate.is_file() else None
+
+
+def _check_plan(path: Path) -> None:
+    """Refuse, with the store's own message, a file that is not a plan the dashboards can read."""
+    from workbook.plan.store import PlanStore
+
+    PlanStore.open(path, read_only=True).close()
 
 
 def _check_port_free(ip: str, port: int) -> None:
@@ -109,6 +119,8 @@ def serve_command(
             )
     else:
         plan = _default_plan(place.key)
+    if plan is not None:
+        _check_plan(plan)
     if not 0 < int(port) < 65536:
         raise ParameterError("port", port, "is not a TCP port", "Use a number from 1 to 65535")
     _check_port_free(ip, int(port))
@@ -121,9 +133,12 @@ def serve_command(
     env.pop(PLAN_PATH_ENV, None)
     if plan is not None:
         env[PLAN_PATH_ENV] = str(plan)
-    env.pop(ENV_DATA_DIR, None)  # the sample is found without it, and says so in the header
-    if data.source.origin != "sample":
+    # Kernels find imported data, the sample or the user's own $WORKBOOK_DATA_DIR without
+    # help; only a --data-dir folder is handed on, marked so the header says where it came from.
+    env.pop(ENV_DATA_GIVEN, None)
+    if data.source.origin == "parameter":
         env[ENV_DATA_DIR] = str(data.source.path.resolve())
+        env[ENV_DATA_GIVEN] = "1"
     env.pop("WORKBOOK_BATCH", None)  # live widgets: a dashboard is not an unattended run
     env["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATES_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
@@ -144,9 +159,35 @@ def serve_command(
     return command, env
 
 
+class StopServing(Exception):
+    """A stop signal (SIGTERM, SIGHUP) arrived: stop as Ctrl+C does."""
+
+
+# Ctrl+C (SIGINT) arrives as KeyboardInterrupt; a service manager sends SIGTERM, and a
+# closed terminal SIGHUP.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+STOP_TIMEOUT = 30  # seconds Voila gets to shut its kernels down before it is killed
+
+
+def _stop_on_signal(signum, frame) -> None:
+    raise StopServing(signal.Signals(signum).name)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop Voila and wait until it has shut its kernels down (kill it after STOP_TIMEOUT)."""
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def main_serve(args: argparse.Namespace) -> int:
-    """``workbook serve``: run the dashboards until interrupted (Ctrl+C)."""
+    """``workbook serve``: run the dashboards until Ctrl+C, SIGTERM or SIGHUP."""
+    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in STOP_SIGNALS}
     site = Path(tempfile.mkdtemp(prefix="workbook-dashboards-"))
+    process = None
     try:
         command, env = serve_command(
             plan_path=args.plan_path or None,
@@ -162,21 +203,21 @@ def main_serve(args: argparse.Namespace) -> int:
         url = f"http://{host}:{args.port or DEFAULT_PORT}/"
         print(f"Dashboards for {env[JURISDICTION_ENV]} at {url}")
         print(f"  plan: {env.get(PLAN_PATH_ENV, 'none (the data alone)')}")
-        print("  read-only; stop with Ctrl+C")
-        process = subprocess.Popen(command, env=env)
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            process.terminate()  # Voila shuts its kernels down
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            print("Dashboards stopped.")
-            return 0
+        print("  read-only; stop with Ctrl+C", flush=True)
+        # Voila runs in its own session: a terminal's signals reach this process only,
+        # which stops Voila on purpose (Voila then shuts every kernel down, pool included).
+        process = subprocess.Popen(command, env=env, start_new_session=True)
+        code = process.wait()
+    except (KeyboardInterrupt, StopServing):
+        if process is not None:
+            _stop(process)
+        code = 0
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         shutil.rmtree(site, ignore_errors=True)
+    print("Dashboards stopped.")
+    return code
 
 
 def step_titles(site_dir: str | os.PathLike) -> dict[str, str]:
@@ -195,15 +236,25 @@ def page_config(config: dict, **kwargs) -> dict:
 
 
 def _kernel_manager_class():
-    """Voila's kernel manager, giving every dashboard kernel the configured variables."""
+    """Voila's kernel manager for dashboards: fixed environment, and no kernels left to pile up."""
+    import time
+    from datetime import UTC, datetime
+
+    import tornado.web
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-    from traitlets import Dict, Unicode
+    from traitlets import Dict, Float, Int, Unicode
 
     class DashboardKernelManager(AsyncMappingKernelManager):
-        """Kernels for dashboards: ``kernel_env`` wins over the server's environment.
+        """Kernels for dashboards.
 
-        Pre-heated and on-demand kernels both start here, so a setting in the serving
-        configuration holds for every page, and nothing a viewer sends can change it.
+        - ``kernel_env`` wins over the server's environment: pre-heated and on-demand
+          kernels both start here, so nothing a viewer sends can change it.
+        - A kernel whose page never connected to it (a link preview, a crawler, ``curl``)
+          is shut down ``never_connected_timeout`` seconds after it last did anything,
+          instead of the half hour an abandoned browser tab gets.
+        - At most ``max_kernels`` kernels: beyond that, never-connected kernels are
+          shut down at once, oldest first, and if none is left a viewer is told that the
+          server is busy (HTTP 503) instead of the machine running out of memory.
         """
 
         kernel_env = Dict(
@@ -212,11 +263,100 @@ def _kernel_manager_class():
             config=True,
             help="Environment variables every kernel gets, e.g. WORKBOOK_READ_ONLY=1",
         )
+        never_connected_timeout = Float(
+            120.0,
+            config=True,
+            help="Idle seconds before a kernel that no page ever connected to is shut down",
+        )
+        max_kernels = Int(
+            16, config=True, help="Most kernels running at once (pre-heated ones included)"
+        )
+        reclaim_grace = Float(
+            20.0,
+            config=True,
+            help="Seconds a new kernel is safe from being shut down to make room (its page "
+            "may still be arriving, or a pool may be filling it)",
+        )
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self._connected_once: set[str] = set()
+            self._started_at: dict[str, float] = {}
 
         async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
+            if len(self._kernels) >= self.max_kernels:
+                await self._reclaim(len(self._kernels) - self.max_kernels + 1)
+            if len(self._kernels) >= self.max_kernels:
+                raise tornado.web.HTTPError(
+                    503, reason="Too many dashboards are open; try again in a few minutes"
+                )
             env = dict(kwargs.pop("env", None) or os.environ)
             env.update(self.kernel_env)
-            return await super().start_kernel(kernel_id=kernel_id, path=path, env=env, **kwargs)
+            kernel_id = await super().start_kernel(
+                kernel_id=kernel_id, path=path, env=env, **kwargs
+            )
+            self._started_at[kernel_id] = time.monotonic()
+            return kernel_id
+
+        def notify_connect(self, kernel_id):
+            self._connected_once.add(kernel_id)
+            return super().notify_connect(kernel_id)
+
+        def remove_kernel(self, kernel_id):
+            self._connected_once.discard(kernel_id)
+            self._started_at.pop(kernel_id, None)
+            return super().remove_kernel(kernel_id)
+
+        def _in_pool(self, kernel_id: str) -> bool:
+            """Pre-heated kernels wait in Voila's pools for the next viewer: never culled."""
+            for pool in getattr(self, "_pools", {}).values():
+                for future in pool:
+                    if not future.done() or future.cancelled() or future.exception():
+                        continue
+                    if future.result().get("kernel_id") == kernel_id:
+                        return True
+            return False
+
+        def _never_connected(self) -> list[str]:
+            """Idle kernels no page has connected to, oldest first.
+
+            Kernels younger than ``reclaim_grace`` are left alone: a pool is still
+            filling them, or a viewer's page is still arriving.
+            """
+            now = time.monotonic()
+            candidates = [
+                k
+                for k, kernel in self._kernels.items()
+                if k not in self._connected_once
+                and now - self._started_at.get(k, now) >= self.reclaim_grace
+                and getattr(kernel, "execution_state", "") != "busy"
+                and not self._in_pool(k)
+            ]
+            return sorted(candidates, key=lambda k: self._started_at.get(k, 0.0))
+
+        async def _reclaim(self, how_many: int) -> None:
+            for kernel_id in self._never_connected()[:how_many]:
+                self.log.warning("Shutting down kernel %s: no page ever connected to it", kernel_id)
+                await self.shutdown_kernel(kernel_id)
+
+        async def cull_kernel_if_idle(self, kernel_id):
+            kernel = self._kernels.get(kernel_id)
+            last = getattr(kernel, "last_activity", None)
+            if (
+                kernel is not None
+                and last is not None
+                and kernel_id not in self._connected_once
+                and getattr(kernel, "execution_state", "") != "busy"
+                and not self._in_pool(kernel_id)
+            ):
+                idle = (datetime.now(UTC) - last).total_seconds()
+                if idle > self.never_connected_timeout:
+                    self.log.warning(
+                        "Culling kernel %s: no page connected to it in %d s", kernel_id, idle
+                    )
+                    await self.shutdown_kernel(kernel_id)
+                    return
+            return await super().cull_kernel_if_idle(kernel_id)
 
     DashboardKernelManager.__module__ = __name__
     return DashboardKernelManager
@@ -230,6 +370,38 @@ def __getattr__(name: str):
         globals()[name] = cls
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
+def _security_headers_transform(headers: dict[str, str]):
+    """A tornado output transform that puts ``headers`` on every response, errors included.
+
+    Jupyter's handlers add the configured headers themselves, but tornado's own error
+    pages (404 for an unknown path, 403 from the file handlers) do not. ``{host}`` in a
+    value becomes the host the viewer asked for, so that ``connect-src`` allows
+    websockets to this server only.
+    """
+    import tornado.web
+
+    class SecurityHeaders(tornado.web.OutputTransform):
+        def __init__(self, request):
+            host = request.host or ""
+            self._host = host if _HOST.match(host) else ""
+
+        def transform_first_chunk(self, status_code, response_headers, chunk, finishing):
+            for name, value in headers.items():
+                if "{host}" in value:
+                    value = (
+                        value.replace("{host}", self._host)
+                        if self._host
+                        else (value.replace("ws://{host}", "").replace("wss://{host}", ""))
+                    )
+                response_headers[name] = value
+            return status_code, response_headers, chunk
+
+    return SecurityHeaders
 
 
 def _voila_class():
@@ -267,6 +439,12 @@ def _voila_class():
     }
 
     class DashboardVoila(Voila):
+        def init_settings(self):
+            settings = super().init_settings()
+            headers = dict(self.tornado_settings.get("headers", {}))
+            settings["transforms"] = [_security_headers_transform(headers)]
+            return settings
+
         def init_handlers(self):
             return [
                 (rule[0], replaced.get(rule[1], rule[1]), *rule[2:])

@@ -78,6 +78,12 @@ c.MappingKernelManager.cull_idle_timeout = 1800
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = True
 c.MappingKernelManager.cull_busy = False
+# A kernel that no page ever connected to (a link preview, a crawler, a script fetching
+# the page) goes after two idle minutes, not thirty; and no more than max_kernels run at
+# once: past that, such kernels are shut down at once, and a viewer who still finds none
+# free is told the server is busy (HTTP 503) rather than the machine running out of memory.
+c.DashboardKernelManager.never_connected_timeout = 120
+c.DashboardKernelManager.max_kernels = 16
 
 # Kernels talk to the server over local socket files, not TCP ports: kernels started at
 # the same moment cannot pick the same port.
@@ -89,15 +95,17 @@ c.VoilaExecutor.timeout = 300
 # --- Server ---------------------------------------------------------------------------------
 # The port asked for, or an error: never another port the viewer was not told about.
 c.Voila.port_retries = 0
-# Browsers may draw charts and widgets from this server only (no outside host), and the
-# page cannot be framed by another site.
+# Browsers may draw charts and widgets from this server only (no outside host), open
+# websockets to this server only ({host} is the host the viewer asked for), and the page
+# cannot be framed by another site. Every response carries these headers, error pages
+# included (workbook.serve.server adds them to tornado's own 403 and 404 pages too).
 c.Voila.tornado_settings = {
     "headers": {
         "Content-Security-Policy": (
             "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
             "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-            "font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'self'; "
-            "base-uri 'self'; form-action 'self'"
+            "font-src 'self' data:; connect-src 'self' ws://{host} wss://{host}; "
+            "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
         ),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
