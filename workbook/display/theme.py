@@ -57,3 +57,10 @@ def register() -> None:
     @alt.theme.register(THEME_NAME, enable=True)
     def _theme() -> alt.theme.ThemeConfig:
         return theme()
+
+
+# Status text in forms and messages: what happened to what someone typed.
+ERROR = "#b00020"  # not saved, a field to fix, a conflict to settle
+SUCCESS = "#1b6e3a"  # saved, imported, exported
+PENDING = "#8a5300"  # unsaved changes, answers found after a crash, a click to confirm
+SECONDARY_TEXT = "#555"  # help under a field, "not saved yet", the saved-at line
