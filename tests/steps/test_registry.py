@@ -62,7 +62,7 @@ def test_contributions_go_to_map_sections_the_guide_says_the_step_feeds():
             assert entry.number in MAP_SECTIONS[map_section]["steps"], (entry.number, map_section)
             function = entry.contribution(map_section)
             assert callable(function), function_name
-            assert list(inspect.signature(function).parameters)[:2] == ["plan", "data"]
+            assert list(inspect.signature(function).parameters)[:2] == ["plan", "session"]
 
 
 def test_declared_private_fields_match_what_the_forms_keep_private(edit_session):

@@ -49,7 +49,10 @@ class StepEntry:
     """What the software declares about one step; the guide's content comes from the framework.
 
     ``contributions`` maps a MAP section id (``"findings"``) to the name of a function
-    in the step module that takes ``(plan, data)`` and returns that part's content.
+    in the step module that takes ``(plan, session)`` (a
+    :class:`~workbook.plan.public.PublicPlan` and an unattended session for the place)
+    and returns that part's blocks (:mod:`workbook.display.document`), or an empty list
+    when the step has nothing yet (the MAP then marks the gap).
     """
 
     number: int

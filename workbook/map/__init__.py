@@ -1,0 +1,1 @@
+"""The Mobility Action Plan as a document: assembled from the steps, rendered three ways."""
