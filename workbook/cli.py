@@ -151,9 +151,22 @@ def main(argv: list[str] | None = None) -> int:
         target = Path(args.html) if args.html else Path(args.notebook).with_suffix(".html")
         print(export_html(Path(args.notebook), target, show_code=args.show_code))
         return 0
+    except KeyboardInterrupt:
+        print("stopped by Ctrl+C", file=sys.stderr)
+        return INTERRUPTED
     except WorkbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return INTERRUPTED if _interrupted(exc) else 2
+
+
+# A command stopped by Ctrl+C exits as shells expect of a program ended by SIGINT.
+INTERRUPTED = 130
+
+
+def _interrupted(exc: WorkbookError) -> bool:
+    from workbook.run.runner import RunInterrupted
+
+    return isinstance(exc, RunInterrupted)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,14 @@ folder fails in a second with a clear message instead of deep inside a notebook.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import subprocess
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,12 +131,18 @@ def plan_run(
     return RunPlan(chosen, {n: available[n] for n in chosen}, parameters, out, label)
 
 
+_started_kernels: weakref.WeakSet = weakref.WeakSet()
+
+
 def kernel_manager_class():
-    """Kernels that talk over local socket files instead of TCP ports.
+    """Kernels that talk over local socket files instead of TCP ports, and can be stopped.
 
     With TCP, kernels started at the same moment (parallel runs, tests on two cores) can
     pick the same free port; a client then waits for replies that went to another kernel
     and hangs. Socket files are named after each kernel's own connection file.
+
+    Kernels run in their own session, so Ctrl+C does not reach them; every started
+    kernel is remembered so that :func:`stop_kernels` can end it when a run is stopped.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import CaselessStrEnum
@@ -140,7 +150,87 @@ def kernel_manager_class():
     class LocalSocketKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
+        async def _async_post_start_kernel(self, **kwargs) -> None:
+            await super()._async_post_start_kernel(**kwargs)
+            _started_kernels.add(self)
+
     return LocalSocketKernelManager
+
+
+def stop_kernels(grace: float = 5.0) -> int:
+    """End every kernel this process started that is still running; how many were."""
+    stopped = 0
+    for manager in list(_started_kernels):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is None or process.poll() is not None:
+            continue
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        with contextlib.suppress(Exception):
+            manager.cleanup_connection_file()
+            manager.cleanup_ipc_files()
+        stopped += 1
+    return stopped
+
+
+def _interruptible(work: Callable[[], object]) -> object:
+    """Run ``work`` in a thread so that Ctrl+C reaches this one at once.
+
+    In the main thread, nbclient takes over SIGINT and then waits on a kernel it has
+    already shut down. Here Ctrl+C raises KeyboardInterrupt in the main thread, which
+    ends the kernels itself and gives the worker a moment to write what it has.
+    """
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="papermill", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        stop_kernels()
+        worker.join(WRITE_GRACE)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
+
+
+WRITE_GRACE = 15  # seconds the stopped worker gets to write the partial notebook
+
+
+class RunInterrupted(WorkbookError):
+    """Ctrl+C stopped ``workbook run``; the step that was running is marked incomplete."""
+
+
+INCOMPLETE_NOTE = (
+    "**Incomplete.** This run was stopped (Ctrl+C) before the step finished: the cells "
+    "below the last output did not run. Run the step again for a complete copy."
+)
+
+
+def mark_incomplete(notebook: Path) -> bool:
+    """Put a note at the top of a partly executed notebook and flag it in its metadata."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:  # noqa: BLE001 - a half-written file: nothing worth marking
+        return False
+    nb.metadata.setdefault("workbook", {})["incomplete"] = True
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(INCOMPLETE_NOTE))
+    nbformat.write(nb, notebook)
+    return True
 
 
 def execute(
@@ -160,17 +250,25 @@ def execute(
         started = time.perf_counter()
         log(f"step {number}: running {source.name}")
         try:
-            papermill.execute_notebook(
-                str(source),
-                str(target),
-                parameters=plan.parameters,
-                cwd=str(plan.output_dir),
-                progress_bar=False,
-                log_output=False,
-                kernel_name="python3",
-                kernel_manager_class=kernel_manager_class(),
-                execution_timeout=CELL_TIMEOUT,
+            _interruptible(
+                lambda source=source, target=target: papermill.execute_notebook(
+                    str(source),
+                    str(target),
+                    parameters=plan.parameters,
+                    cwd=str(plan.output_dir),
+                    progress_bar=False,
+                    log_output=False,
+                    kernel_name="python3",
+                    kernel_manager_class=kernel_manager_class(),
+                    execution_timeout=CELL_TIMEOUT,
+                )
             )
+        except KeyboardInterrupt:
+            marked = target.exists() and mark_incomplete(target)
+            where = f"; the partial notebook, marked incomplete, is {target}" if marked else ""
+            raise RunInterrupted(
+                f"stopped by Ctrl+C during step {number} ({source.name}){where}"
+            ) from None
         except PapermillExecutionError as exc:
             raise WorkbookError(
                 f"step {number} ({source.name}) stopped in cell {exc.exec_count}: "
