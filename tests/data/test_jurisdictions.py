@@ -100,3 +100,16 @@ def test_metric_years_come_without_keeping_the_table(real):
         assert fresh.years(variable, "county") == expected and expected
     assert fresh.years("not_a_metric", "county") == []
     assert fresh.loaded_tables == []
+
+
+def test_a_name_shared_by_a_county_and_its_city_asks_for_county_or_city(real):
+    """'Philadelphia, PA' already names the state: adding the state again would not help."""
+    with pytest.raises(JurisdictionError) as both:
+        real.find("Philadelphia, PA")
+    message = str(both.value)
+    assert "42101" in message and "4260000" in message
+    assert "'County'" in message and "'city'" in message
+    assert "Philadelphia County, PA" in message
+    assert "Add the state" not in message
+    assert real.find("Philadelphia County, PA").key == "42101"
+    assert real.find("Philadelphia city, PA").key == "4260000"

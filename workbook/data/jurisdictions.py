@@ -121,6 +121,21 @@ def _state_names(index: pd.DataFrame, text: str) -> set[str]:
     return names
 
 
+def _ambiguity_fix(matches, state_given: str) -> str:
+    """What to add to a name that matched several places, given what it already has."""
+    kinds = set(matches["kind"])
+    one_state = matches["folded_state"].nunique() == 1
+    if len(kinds) > 1 and (state_given or one_state):
+        return (
+            "Say which you mean: add 'County' for the county or 'city' for the city "
+            f"(e.g. '{matches.iloc[0]['name']}{', ' + state_given if state_given else ''}'), "
+            "or use the FIPS key"
+        )
+    if state_given:
+        return "Use the full name as listed, or the FIPS key"
+    return "Add the state after a comma (e.g. 'Washington County, Oregon') or use the FIPS key"
+
+
 def find(index: pd.DataFrame, query: object, kind: str | None = None) -> Jurisdiction:
     """The one jurisdiction ``query`` (FIPS key, int or name) names; ``kind`` restricts it.
 
@@ -192,7 +207,7 @@ def find(index: pd.DataFrame, query: object, kind: str | None = None) -> Jurisdi
         raise JurisdictionError(
             query,
             f"matches {len(matches)} jurisdictions: {'; '.join(listed)}{more}",
-            "Add the state after a comma (e.g. 'Washington County, Oregon') or use the FIPS key",
+            _ambiguity_fix(matches, state_given=state_part.strip()),
             _listing(matches),
         )
     if kind is not None:
