@@ -68,3 +68,28 @@ def test_imported_folder_is_used_directly(tmp_path, isolated_home):
     data = open_dataset()
     assert data.source.origin == "imported" and data.folder == imported_dir()
     assert len(data.table("county_longitudinal")) == 3
+
+
+def test_kernels_are_told_only_what_the_user_chose(tmp_path, isolated_home, monkeypatch):
+    """An imported folder is not passed on as if the user had given data_dir."""
+    from workbook.data.sources import ENV_DATA_GIVEN
+    from workbook.run.runner import plan_run
+    from workbook.serve.server import serve_command
+
+    shutil.copytree(SAMPLE_DIR, tmp_path / "download")
+    import_folder(tmp_path / "download", imported_dir())
+    monkeypatch.delenv(ENV_DATA_GIVEN, raising=False)
+    run = plan_run("98031", steps="1", output_dir=str(tmp_path / "out"))
+    assert run.parameters["data_dir"] == ""  # the kernel finds the import itself
+    _, env = serve_command(jurisdiction="98031", port=1, site_dir=tmp_path / "site")
+    assert ENV_DATA_DIR not in env and ENV_DATA_GIVEN not in env
+    assert resolve(None).explanation.startswith("imported earlier")
+    chosen = plan_run("98031", data_dir=str(SAMPLE_DIR), steps="1", output_dir=str(tmp_path))
+    assert chosen.parameters["data_dir"] == str(SAMPLE_DIR.resolve())
+    assert "data_dir parameter" in resolve(str(SAMPLE_DIR)).explanation
+    _, env = serve_command(data_dir=SAMPLE_DIR, port=1, site_dir=tmp_path / "site2")
+    monkeypatch.setenv(ENV_DATA_DIR, env[ENV_DATA_DIR])
+    monkeypatch.setenv(ENV_DATA_GIVEN, env[ENV_DATA_GIVEN])
+    assert "--data-dir when the dashboards were started" in resolve(None).explanation
+    monkeypatch.delenv(ENV_DATA_GIVEN)
+    assert "environment variable" in resolve(None).explanation
