@@ -12,7 +12,7 @@ from workbook.data.catalog import Catalog, Framework, load_catalog, load_framewo
 from workbook.data.dataset import Dataset, open_dataset
 from workbook.data.jurisdictions import Jurisdiction
 from workbook.display import render
-from workbook.display.render import escape
+from workbook.display.html import escape
 from workbook.errors import ParameterError
 
 TOTAL_STEPS = 10

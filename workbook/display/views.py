@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from workbook.display.render import escape
+from workbook.display.html import escape
 
 CARD_STYLE = (
     "border:1px solid #d0d0d0;border-radius:6px;padding:8px 12px;margin:4px;"

@@ -24,7 +24,7 @@ from IPython.display import HTML
 from workbook.data.catalog import Framework
 from workbook.display import views
 from workbook.display.charts import finish, nothing_yet
-from workbook.display.render import Live, LiveViews
+from workbook.display.live import Live, LiveViews
 from workbook.display.theme import MUTED, OKABE_ITO
 from workbook.forms import (
     Date,

@@ -8,7 +8,7 @@ from IPython.display import HTML
 
 from workbook.data.catalog import DIRECTION_WORDS, Metric
 from workbook.display import views
-from workbook.display.render import WithFallback
+from workbook.display.live import WithFallback
 from workbook.display.theme import PILLAR_COLOURS
 from workbook.session import Session
 

@@ -51,7 +51,8 @@ from IPython.display import HTML
 from workbook.data.catalog import Framework
 from workbook.display import views
 from workbook.display.charts import finish, nothing_yet
-from workbook.display.render import Live, LiveViews, escape
+from workbook.display.html import escape
+from workbook.display.live import Live, LiveViews
 from workbook.display.theme import MUTED, OKABE_ITO
 from workbook.forms import (
     Date,

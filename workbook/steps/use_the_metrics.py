@@ -27,7 +27,8 @@ from workbook.analysis.compare import (
 from workbook.analysis.disparities import gap_trends, gaps, group_values
 from workbook.data.catalog import DIRECTION_WORDS
 from workbook.display import comparison_charts, views
-from workbook.display.render import Live, LiveViews, WithFallback, escape
+from workbook.display.html import escape
+from workbook.display.live import Live, LiveViews, WithFallback
 from workbook.errors import ParameterError, WorkbookError
 from workbook.session import Session
 
@@ -465,7 +466,7 @@ class Stack:
         self.items = items
 
     def _repr_html_(self) -> str:
-        from workbook.display.render import static_html
+        from workbook.display.live import static_html
 
         return "".join(static_html(item) for item in self.items)
 
