@@ -29,6 +29,7 @@ from workbook.data.catalog import DIRECTION_WORDS
 from workbook.display import comparison_charts, views
 from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews, WithFallback
+from workbook.display.theme import ERROR_COLOUR
 from workbook.errors import ParameterError, WorkbookError
 from workbook.session import Session
 
@@ -206,7 +207,7 @@ class MetricsReview(LiveViews):
                 self.set_peers(keys)
                 message.value = f"Using {len(self.peer_group.members)} peers."
             except WorkbookError as error:
-                message.value = f'<span style="color:#b00020">{escape(error)}</span>'
+                message.value = f'<span style="color:{ERROR_COLOUR}">{escape(error)}</span>'
 
         apply.on_click(lambda _: use(box.value))
         reset.on_click(lambda _: use(""))
