@@ -85,21 +85,22 @@ def figure_html(spec: dict, number: int | str, *, inline: bool = True, shared: s
             "pass inline=False"
         )
     chart, spec_id = f"wb-chart-{number}", f"wb-spec-{number}"
-    drawn_by = (
-        f"<script>vegaEmbed('#{chart}', JSON.parse(document.getElementById('{spec_id}')"
-        f".textContent), {script_json(EMBED_OPTIONS)});</script>"
-        if inline
-        else ""
-    )
-    for_report = (
-        "" if inline else f' class="wb-spec" data-target="{chart}" data-shared="{escape(shared)}"'
-    )
+    if inline:
+        area, spec_attrs = "", ""
+        drawn_by = (
+            f"<script>vegaEmbed('#{chart}', JSON.parse(document.getElementById('{spec_id}')"
+            f".textContent), {script_json(EMBED_OPTIONS)});</script>"
+        )
+    else:  # the report's script finds the spec by its class and draws into its target
+        area = ' class="wb-chart-area"'
+        spec_attrs = f' class="wb-spec" data-target="{chart}" data-shared="{escape(shared)}"'
+        drawn_by = ""
     title, description = _text_of(spec.get("title")), _text_of(spec.get("description"))
     return (
         f'<figure class="wb-chart" role="figure" aria-label="{escape(title)}">'
-        f'<div id="{chart}" class="wb-chart-area"></div>'
+        f'<div id="{chart}"{area}></div>'
         f'<figcaption class="wb-sr-only">{escape(description)}</figcaption>'
-        f'<script type="application/json" id="{spec_id}"{for_report}>{script_json(spec)}</script>'
+        f'<script type="application/json" id="{spec_id}"{spec_attrs}>{script_json(spec)}</script>'
         f"{drawn_by}</figure>"
     )
 
