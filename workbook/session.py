@@ -12,7 +12,8 @@ from workbook.data.catalog import Catalog, Framework, load_catalog, load_framewo
 from workbook.data.dataset import Dataset, open_dataset
 from workbook.data.jurisdictions import Jurisdiction
 from workbook.display import render
-from workbook.display.render import escape
+from workbook.display.html import escape
+from workbook.display.theme import TEXT_MUTED, WARNING_BACKGROUND, WARNING_COLOUR
 from workbook.errors import ParameterError
 
 TOTAL_STEPS = 10
@@ -119,17 +120,18 @@ class Session:
         banner = ""
         if self.synthetic:
             banner = (
-                '<div class="wb-synthetic" style="border:2px solid #D55E00;padding:6px 10px;'
-                'margin:6px 0;background:#fff4ec"><b>Synthetic sample.</b> The places and values '
+                f'<div class="wb-synthetic" style="border:2px solid {WARNING_COLOUR};'
+                f'padding:6px 10px;margin:6px 0;background:{WARNING_BACKGROUND}">'
+                "<b>Synthetic sample.</b> The places and values "
                 "shown here are invented, for learning the workbook. Do not use them for "
                 "decisions: import the real Mobility Metrics first (see the README).</div>"
             )
         return (
-            f'<div class="wb-header"><div style="font-size:0.95em;color:#555">Step '
+            f'<div class="wb-header"><div style="font-size:0.95em;color:{TEXT_MUTED}">Step '
             f"{step['number']} of {TOTAL_STEPS}</div>"
             f'<h2 style="margin:2px 0 6px 0">{escape(step["title"])}</h2>'
             f"<div>Jurisdiction: {place}</div>"
-            f"<div>Data: {escape(self.data.label)} <span style='color:#555'>("
+            f"<div>Data: {escape(self.data.label)} <span style='color:{TEXT_MUTED}'>("
             f"{escape(self.data.source.explanation)})</span></div>{banner}</div>"
         )
 

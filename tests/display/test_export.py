@@ -10,7 +10,9 @@ import nbformat
 import pandas as pd
 
 from workbook.display import render
-from workbook.display.export import OfflineHTMLExporter, make_static, vega_bundle
+from workbook.display.export import OfflineHTMLExporter, make_static
+from workbook.display.html import vega_bundle
+from workbook.display.live import WithFallback
 
 EXTERNAL = re.compile(
     r"<script[^>]+src\s*=|<link[^>]+href\s*=\s*[\"']?https?:|@import\s+url\(\s*[\"']?https?:|"
@@ -47,7 +49,7 @@ def test_renderer_emits_vegalite_v5_with_a_text_description():
 def notebook_with_outputs() -> nbformat.NotebookNode:
     bundle = chart_with_user_text()._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
-    widget = render.WithFallback(widgets.Dropdown(options=["a"]), "<p>static copy</p>")
+    widget = WithFallback(widgets.Dropdown(options=["a"]), "<p>static copy</p>")
     widget_data = widget._repr_mimebundle_()
     nb = nbformat.v4.new_notebook()
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
@@ -99,29 +101,3 @@ def test_page_without_charts_carries_no_vega():
     nb.cells = [nbformat.v4.new_markdown_cell("text only")]
     page, _ = OfflineHTMLExporter().from_notebook_node(nb)
     assert len(page) < 400_000 and external_references(page) == []
-
-
-def test_live_views_fill_their_widget_without_capturing(monkeypatch):
-    """A live view sets its Output widget's outputs (nothing for an executor to capture),
-    redraws on refresh, and shows its content bare when it cannot change."""
-    from IPython.display import HTML
-
-    monkeypatch.delenv(render.BATCH_ENV, raising=False)
-    shown = {"title": "first"}
-
-    def build():
-        return (chart_with_user_text().properties(title=shown["title"]), HTML("<p>note</p>"))
-
-    view = render.Live(build)
-    assert isinstance(view.output, widgets.Output)
-    kinds = [list(o["data"]) for o in view.output.outputs]
-    assert render.VEGALITE_MIMETYPE in kinds[0] and "text/html" in kinds[1]
-    shown["title"] = "second"
-    view.refresh()
-    assert view.output.outputs[0]["data"][render.VEGALITE_MIMETYPE]["title"] == "second"
-    assert len(view.output.outputs) == 2  # replaced, not appended
-
-    fixed = render.Live(build, changes=False)
-    assert not isinstance(fixed.output, widgets.Output) and fixed.output.value == ""
-    monkeypatch.setenv(render.BATCH_ENV, "1")
-    assert not isinstance(render.Live(build).output, widgets.Output)

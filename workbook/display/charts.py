@@ -1,7 +1,7 @@
 """Chart builders: tidy data in, an Altair chart with a title and a description out.
 
 Every builder gives only the columns it draws to Altair, because a chart embeds the
-whole table it is handed. Colours come from :mod:`workbook.theme`.
+whole table it is handed. Colours come from :mod:`workbook.display.theme`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from workbook.data.catalog import Catalog, Framework
-from workbook.display.theme import PILLAR_COLOURS
+from workbook.display.theme import ACCENT, EMPTY_CELL, PILLAR_COLOURS, TEXT, TEXT_MUTED, WHITE
 
 SYNTHETIC_NOTE = "Synthetic sample: invented places and values"
 
@@ -25,7 +25,7 @@ def nothing_yet(title: str, message: str, synthetic: bool = False) -> alt.Chart:
     """A chart-sized note that there is nothing to draw yet (so Run All never fails)."""
     chart = (
         alt.Chart(pd.DataFrame({"message": [message]}))
-        .mark_text(fontSize=14, color="#555555", align="center")
+        .mark_text(fontSize=14, color=TEXT_MUTED, align="center")
         .encode(text="message:N")
         .properties(width=520, height=60)
     )
@@ -136,7 +136,7 @@ def framework_overview(framework: Framework, catalog: Catalog) -> alt.LayerChart
         size=alt.Size(
             "level:O", scale=alt.Scale(domain=[0, 1, 2], range=[14, 12, 11]), legend=None
         ),
-        color=alt.value("#222222"),
+        color=alt.value(TEXT),
     )
     chart = (links + points + labels).properties(width=980, height=height)
     counts = nodes["level"].value_counts()
@@ -166,7 +166,7 @@ def map_sections_matrix(framework: Framework) -> alt.Chart:
     section_order = [f"{s['number']}. {s['title']}" for s in sections]
     chart = (
         alt.Chart(data)
-        .mark_rect(stroke="#ffffff", strokeWidth=2)
+        .mark_rect(stroke=WHITE, strokeWidth=2)
         .encode(
             x=alt.X(
                 "step:N",
@@ -182,7 +182,7 @@ def map_sections_matrix(framework: Framework) -> alt.Chart:
             ),
             color=alt.Color(
                 "feeds:N",
-                scale=alt.Scale(domain=[True, False], range=["#0072B2", "#EEEEEE"]),
+                scale=alt.Scale(domain=[True, False], range=[ACCENT, EMPTY_CELL]),
                 legend=alt.Legend(
                     title="Step feeds it", labelExpr="datum.label == 'true' ? 'yes' : 'no'"
                 ),

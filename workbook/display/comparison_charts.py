@@ -14,7 +14,16 @@ from workbook.analysis.compare import Comparison, numeric_values
 from workbook.data.catalog import Framework, Metric
 from workbook.data.dataset import Dataset
 from workbook.display.charts import finish
-from workbook.display.theme import HIGHLIGHT, JUDGEMENT_COLOURS, MUTED, QUALITY_OPACITY
+from workbook.display.theme import (
+    DISTRIBUTION_BARS,
+    HIGHLIGHT,
+    JUDGEMENT_COLOURS,
+    MUTED,
+    OTHER_PLACES,
+    PEER_COLOUR,
+    QUALITY_OPACITY,
+    STATE_COLOUR,
+)
 
 JUDGEMENT_ORDER = ["better", "similar", "worse", "not judged"]
 BINS = 24
@@ -177,7 +186,7 @@ def distribution_grid(data: Dataset, comparison: Comparison, columns: int = 4) -
     base = alt.Chart().properties(width=170, height=70)
     bars = (
         base.transform_filter("datum.layer == 'all'")
-        .mark_bar(color="#c9d6e3")
+        .mark_bar(color=DISTRIBUTION_BARS)
         .encode(
             x=alt.X(
                 "start:Q", title=None, axis=alt.Axis(format=",.2~r", labelFontSize=9, tickCount=4)
@@ -194,7 +203,7 @@ def distribution_grid(data: Dataset, comparison: Comparison, columns: int = 4) -
             x="value:Q",
             color=alt.Color(
                 "role:N",
-                scale=alt.Scale(domain=["you", "peer"], range=[HIGHLIGHT, "#E69F00"]),
+                scale=alt.Scale(domain=["you", "peer"], range=[HIGHLIGHT, PEER_COLOUR]),
                 title=None,
             ),
             size=alt.Size(
@@ -248,7 +257,7 @@ def position(data: Dataset, comparison: Comparison, variable: str) -> alt.LayerC
     }).dropna(subset=["value"])  # fmt: skip
     frame.loc[frame["role"] == "other", "name"] = ""  # only named where it matters
     order = ["other", "same state", "peer", "you"]
-    colours = ["#c7c7c7", "#56B4E9", "#E69F00", HIGHLIGHT]
+    colours = [OTHER_PLACES, STATE_COLOUR, PEER_COLOUR, HIGHLIGHT]
     x = alt.X(
         "value:Q",
         title=f"{metric.name} ({metric.unit})",
@@ -288,7 +297,7 @@ def trend(data: Dataset, series: pd.DataFrame, variable: str, place_name: str) -
     frame = series[["year", "series", "value", "quality"]].copy()
     frame["quality"] = frame["quality"].fillna("reference")
     names = list(dict.fromkeys(frame["series"]))
-    colours = [HIGHLIGHT, "#E69F00", "#56B4E9"][: len(names)]
+    colours = [HIGHLIGHT, PEER_COLOUR, STATE_COLOUR][: len(names)]
     base = alt.Chart(frame).encode(
         x=alt.X("year:O", title="Year"),
         y=alt.Y(
@@ -338,7 +347,7 @@ def trend_grid(
     names = list(dict.fromkeys(frame["series"]))
     own = [n for n in names if n != "Peer median" and not n.endswith(" median")]
     order = own + [n for n in names if n not in own]
-    colours = [HIGHLIGHT, "#E69F00", "#56B4E9"][: len(order)]
+    colours = [HIGHLIGHT, PEER_COLOUR, STATE_COLOUR][: len(order)]
     chart = (
         alt.Chart()
         .mark_line(point=alt.OverlayMarkDef(size=18))

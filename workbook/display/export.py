@@ -3,55 +3,23 @@
 The stock nbconvert HTML loads RequireJS, MathJax and the widget manager from CDNs and
 cannot draw Vega-Lite output. This exporter drops those, turns each chart into a
 ``vegaEmbed`` call, inlines Vega once per file (from ``vl-convert-python``, which ships
-it), and shows each widget's static copy instead of the live widget.
+it), and shows each widget's static copy instead of the live widget. The figures and
+their escaping come from :mod:`workbook.display.html`, as the batch reports' do.
 """
 
 from __future__ import annotations
 
 import copy
-import json
-from functools import cache
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from traitlets import Bool, Unicode, default
 
-from workbook.display.render import EMBED_OPTIONS, VEGALITE_MIMETYPE, WIDGET_MIMETYPE, escape
+from workbook.display.html import figure_html, vega_bundle
+from workbook.display.render import VEGALITE_MIMETYPE, WIDGET_MIMETYPE
 
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
-VEGALITE_VERSION = "5.20"
-
-
-@cache
-def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one script, safe to inline in HTML."""
-    import vl_convert
-
-    return vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION).replace(
-        "</script", "<\\/script"
-    )
-
-
-def _json_for_script(value: object) -> str:
-    return json.dumps(value).replace("</", "<\\/")
-
-
-def chart_html(spec: dict, number: int | str) -> str:
-    """The HTML that draws one chart with the inlined vegaEmbed."""
-    title = spec.get("title", "")
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    description = spec.get("description", "")
-    return (
-        f'<figure class="wb-chart" role="figure" aria-label="{escape(title)}">'
-        f'<div id="wb-chart-{number}"></div>'
-        f'<figcaption class="wb-sr-only">{escape(description)}</figcaption>'
-        f'<script type="application/json" id="wb-spec-{number}">{_json_for_script(spec)}</script>'
-        f"<script>vegaEmbed('#wb-chart-{number}', JSON.parse(document.getElementById("
-        f"'wb-spec-{number}').textContent), {_json_for_script(EMBED_OPTIONS)});</script>"
-        "</figure>"
-    )
 
 
 def make_static(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
@@ -70,7 +38,7 @@ def make_static(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
                 continue
             if VEGALITE_MIMETYPE in data:
                 charts += 1
-                output["data"] = {"text/html": chart_html(data[VEGALITE_MIMETYPE], charts)}
+                output["data"] = {"text/html": figure_html(data[VEGALITE_MIMETYPE], charts)}
                 output["metadata"] = {}
             elif WIDGET_MIMETYPE in data:
                 data.pop(WIDGET_MIMETYPE)

@@ -27,7 +27,15 @@ from workbook.data import geo
 from workbook.data.catalog import Direction
 from workbook.data.fips import COUNTY_DIGITS, normalize_key
 from workbook.display.charts import finish
-from workbook.display.theme import QUALITY_OPACITY
+from workbook.display.theme import (
+    BLACK,
+    BORDER_GREY,
+    MAP_LEGEND_SWATCH,
+    NO_DATA_GREY,
+    NOT_DRAWN_GREY,
+    QUALITY_OPACITY,
+    WHITE,
+)
 from workbook.errors import ParameterError
 
 QUALITIES = ("Strong", "Marginal", "Weak", "None")
@@ -35,16 +43,16 @@ NOT_RATED = "Not rated"  # a value published without a quality flag
 NOT_RATED_OPACITY = 0.6  # between Marginal and Weak: unknown quality is not shown as solid
 NO_DATA = "No data"
 NOT_DRAWN = "Not drawn (boundaries changed)"
-NO_DATA_FILL = "#BDBDBD"
-NOT_DRAWN_FILL = "#E8E8E8"
+NO_DATA_FILL = NO_DATA_GREY
+NOT_DRAWN_FILL = NOT_DRAWN_GREY
 # Light grey rather than white: faded (Weak) pale counties are nearly white themselves.
-BORDER = "#D0D0D0"
-OUTLINE = "#000000"
+BORDER = BORDER_GREY
+OUTLINE = BLACK
 # ColorBrewer "blues": one hue, so it reads the same for every kind of colour vision and
 # in greyscale. The palest tenth is cut so that low values stay apart from the white
 # page and the grey of "no data".
 SCHEME = alt.SchemeParams(name="blues", extent=[0.12, 1.0])
-LEGEND_SWATCH = "#2171B5"  # a mid-dark blue for the quality legend's squares
+LEGEND_SWATCH = MAP_LEGEND_SWATCH
 STRIPES = 6  # white diagonal stripes across each Weak county (Vega has no fill patterns)
 STRIPE_OPACITY = 0.6
 STATE_WIDTH = 560
@@ -374,8 +382,8 @@ def _stripes() -> dict:
     for k in range(STRIPES):
         start, middle, end = k / STRIPES, (k + 0.5) / STRIPES, (k + 1) / STRIPES
         stops += [
-            {"offset": start, "color": "#ffffff"},
-            {"offset": middle, "color": "#ffffff"},
+            {"offset": start, "color": WHITE},
+            {"offset": middle, "color": WHITE},
             {"offset": middle, "color": "rgba(255,255,255,0)"},
             {"offset": end, "color": "rgba(255,255,255,0)"},
         ]

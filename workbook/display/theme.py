@@ -3,6 +3,9 @@
 Colours are the Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008), which
 stays distinguishable for the common forms of colour blindness. Each pillar keeps one
 colour across every chart of the series.
+
+Every colour the package uses is named here, for charts and for the small HTML views
+alike, so that a change of palette is made in one file.
 """
 
 from __future__ import annotations
@@ -25,13 +28,53 @@ QUALITY_OPACITY = {"Strong": 1.0, "Marginal": 0.75, "Weak": 0.35}
 MUTED = "#9E9E9E"
 HIGHLIGHT = "#000000"
 
+# Neutrals: page, lines and text, darkest to lightest.
+BLACK = "#000000"
+TEXT = "#222222"  # labels that must read like body text
+TEXT_STRONG = "#1a1a1a"  # text on the palest cells of a shaded grid
+TEXT_SOFT = "#333333"  # notes beside a chart
+TEXT_MUTED = "#555555"  # secondary text: "Step 2 of 10", counts, "nothing yet" notes
+TEXT_FAINT = "#777777"  # corner labels that must not compete with the marks
+GUIDE_LINE = "#bbbbbb"  # dashed guides (the middle of a scale)
+BORDER_GREY = "#D0D0D0"  # card borders, county borders
+PANEL_BACKGROUND = "#fafafa"  # cards and boxed notes
+WHITE = "#ffffff"
+# Where there is no value: grey for no data, paler for shapes that could not be drawn.
+NO_DATA_GREY = "#BDBDBD"
+NOT_DRAWN_GREY = "#E8E8E8"
+EMPTY_CELL = "#EEEEEE"  # a cell of a yes/no grid that says "no"
+
+# Roles in comparisons: the place itself is HIGHLIGHT, its peers and its state get the
+# next two Okabe-Ito colours, every other place a light grey behind them.
+PEER_COLOUR = OKABE_ITO[1]
+STATE_COLOUR = OKABE_ITO[5]
+OTHER_PLACES = "#c7c7c7"
+DISTRIBUTION_BARS = "#c9d6e3"  # the spread of all places, a pale blue-grey
+
+# Status and emphasis in HTML views.
+ACCENT = OKABE_ITO[0]  # the default edge of a card
+ERROR_COLOUR = "#b00020"  # errors and what is still missing
+OK_COLOUR = "#1b6e3a"  # done, saved, complete
+WARNING_COLOUR = OKABE_ITO[4]  # the synthetic-sample banner's border
+WARNING_BACKGROUND = "#fff4ec"
+
+# Counts on a grid: pale to dark blue; an empty cell is pale orange with dark orange text.
+COUNT_LOW = "#DCEAF5"
+COUNT_HIGH = OKABE_ITO[0]
+EMPTY_COUNT_CELL = "#FBE3D6"
+EMPTY_COUNT_TEXT = "#B8470B"
+
+# Maps: ColorBrewer "blues" (see workbook.display.maps); this is its mid-dark blue, for
+# the quality legend's squares.
+MAP_LEGEND_SWATCH = "#2171B5"
+
 
 def theme() -> dict:
     """The Vega-Lite config shared by every chart."""
     return {
         "config": {
             "font": FONT,
-            "background": "#ffffff",
+            "background": WHITE,
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
             "range": {"category": OKABE_ITO},
             "title": {"fontSize": 17, "fontWeight": 600, "anchor": "start", "offset": 12},

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from workbook.display.render import escape
+from workbook.display.html import escape
+from workbook.display.theme import ACCENT, BORDER_GREY, PANEL_BACKGROUND
 
 CARD_STYLE = (
-    "border:1px solid #d0d0d0;border-radius:6px;padding:8px 12px;margin:4px;"
-    "flex:1 1 240px;background:#fafafa"
+    f"border:1px solid {BORDER_GREY};border-radius:6px;padding:8px 12px;margin:4px;"
+    f"flex:1 1 240px;background:{PANEL_BACKGROUND}"
 )
 
 
-def cards(items: Iterable[tuple[str, str]], accent: str = "#0072B2") -> str:
+def cards(items: Iterable[tuple[str, str]], accent: str = ACCENT) -> str:
     """A wrapping row of cards, each a (heading, body) pair."""
     parts = [
         f'<div style="{CARD_STYLE};border-left:5px solid {escape(accent)}">'

@@ -40,7 +40,7 @@ from types import SimpleNamespace
 
 from workbook.data.dataset import Dataset, open_dataset
 from workbook.data.jurisdictions import STATE_ABBREVIATIONS, Jurisdiction, _fold
-from workbook.display.render import escape
+from workbook.display.html import escape
 from workbook.errors import JurisdictionError, ParameterError, WorkbookError
 
 MODES = ("fast", "papermill")
@@ -469,7 +469,7 @@ def write_assets(data: Dataset, output_dir: Path, mode: str, kinds: list[str]) -
     if mode == "fast":
         files = report.shared_assets(data, kinds)
     else:
-        from workbook.display.export import vega_bundle
+        from workbook.display.html import vega_bundle
 
         files = {report.VEGA_FILE: vega_bundle()}
     files[report.STYLE_FILE] = (report.TEMPLATES / report.STYLE_FILE).read_text("utf-8")

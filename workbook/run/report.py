@@ -20,7 +20,6 @@ histograms) with relative links, so a batch folder works offline and can be move
 from __future__ import annotations
 
 import copy
-import json
 import string
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -35,7 +34,7 @@ from workbook.data.catalog import Framework, load_framework
 from workbook.data.dataset import Dataset
 from workbook.data.jurisdictions import Jurisdiction
 from workbook.display import comparison_charts, theme, views
-from workbook.display.render import EMBED_OPTIONS, escape
+from workbook.display.html import EMBED_OPTIONS, escape, figure_html, script_json
 from workbook.session import Session
 from workbook.steps import use_the_metrics as step2
 
@@ -161,7 +160,7 @@ class DistributionGrid:
         """The shared bars as a script that files them under ``distribution-<kind>``."""
         return (
             "(window.WB_SHARED = window.WB_SHARED || {})"
-            f"[{json.dumps(f'distribution-{self.kind}')}] = {_json_for_html(self.shared_rows)};\n"
+            f"[{script_json(f'distribution-{self.kind}')}] = {script_json(self.shared_rows)};\n"
         )
 
 
@@ -170,35 +169,6 @@ def _without_nulls(row: dict) -> dict:
 
 
 # HTML -------------------------------------------------------------------------------------
-
-
-def _json_for_html(value: object) -> str:
-    """Compact JSON that cannot end or open a script element ('<' only occurs in strings)."""
-    return json.dumps(value, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
-
-
-def _text_of(value: object) -> str:
-    if isinstance(value, dict):
-        value = value.get("text", "")
-    if isinstance(value, list):
-        value = " ".join(str(v) for v in value)
-    return str(value or "")
-
-
-def figure_html(spec: dict, number: int, shared: str = "") -> str:
-    """A chart placeholder with its spec; ``assets/report.js`` draws it.
-
-    ``shared`` names datasets to be completed from ``assets/``: ``"dataset=asset-key"``.
-    """
-    title = _text_of(spec.get("title", ""))
-    description = _text_of(spec.get("description", ""))
-    return (
-        f'<figure class="wb-chart" role="figure" aria-label="{escape(title)}">'
-        f'<div id="wb-chart-{number}" class="wb-chart-area"></div>'
-        f'<figcaption class="wb-sr-only">{escape(description)}</figcaption>'
-        f'<script type="application/json" class="wb-spec" data-target="wb-chart-{number}"'
-        f' data-shared="{escape(shared)}">{_json_for_html(spec)}</script></figure>'
-    )
 
 
 @cache
@@ -353,7 +323,7 @@ class Reporter:
         review = _Review(session, comparison)
         values = group_values(place_data, place)
         figures = {
-            section: figure_html(spec, number, shared)
+            section: figure_html(spec, number, inline=False, shared=shared)
             for number, (section, spec, shared) in enumerate(
                 self.specs(comparison, place_data, values), start=1
             )
@@ -393,10 +363,10 @@ class Reporter:
 
 def shared_assets(data: Dataset, kinds: list[str], reporter: Reporter | None = None) -> dict:
     """File name -> text of every file the pages load from ``assets/``."""
-    from workbook.display.export import vega_bundle
+    from workbook.display.html import vega_bundle
 
     reporter = reporter or Reporter(data)
-    script = _template("report.js").replace("__EMBED_OPTIONS__", json.dumps(EMBED_OPTIONS))
+    script = _template("report.js").replace("__EMBED_OPTIONS__", script_json(EMBED_OPTIONS))
     files = {
         VEGA_FILE: vega_bundle(),
         SCRIPT_FILE: script,

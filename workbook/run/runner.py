@@ -281,7 +281,7 @@ def execute(
 
 def environment_for_kernels() -> None:
     """Tell kernels they run unattended, and let them find the package from a checkout."""
-    from workbook.display.render import BATCH_ENV
+    from workbook.display.live import BATCH_ENV
 
     os.environ[BATCH_ENV] = "1"
     root = str(PROJECT_ROOT)

@@ -24,8 +24,21 @@ from IPython.display import HTML
 from workbook.data.catalog import Framework
 from workbook.display import views
 from workbook.display.charts import finish, nothing_yet
-from workbook.display.render import Live, LiveViews
-from workbook.display.theme import MUTED, OKABE_ITO
+from workbook.display.live import Live, LiveViews
+from workbook.display.theme import (
+    BLACK,
+    COUNT_HIGH,
+    COUNT_LOW,
+    EMPTY_COUNT_CELL,
+    EMPTY_COUNT_TEXT,
+    GUIDE_LINE,
+    MUTED,
+    OKABE_ITO,
+    TEXT,
+    TEXT_FAINT,
+    TEXT_STRONG,
+    WHITE,
+)
 from workbook.forms import (
     Date,
     DateOrder,
@@ -74,7 +87,7 @@ STATUS_COLOURS = {
     NOT_ASKED: MUTED,
     ASKED: OKABE_ITO[1],
     ACCEPTED: OKABE_ITO[2],
-    DECLINED: "#000000",
+    DECLINED: BLACK,
 }
 
 INFLUENCE = (
@@ -418,13 +431,13 @@ def influence_grid(points: pd.DataFrame, unrated: int = 0, synthetic: bool = Fal
     scale = alt.Scale(domain=[0.5, 5.5], nice=False)
     axis = alt.Axis(values=[1, 2, 3, 4, 5], format="d", grid=False)
     middle = pd.DataFrame({"at": [MIDDLE + 0.5]})
-    lines = alt.Chart(middle).mark_rule(color="#bbbbbb", strokeDash=[4, 3])
+    lines = alt.Chart(middle).mark_rule(color=GUIDE_LINE, strokeDash=[4, 3])
     split = lines.encode(x=alt.X("at:Q", scale=scale)) + lines.encode(y=alt.Y("at:Q", scale=scale))
     corners = pd.DataFrame(QUADRANTS, columns=["x", "y", "align", "baseline", "text"])
     labels = alt.layer(
         *[
             alt.Chart(corners.iloc[[n]][["x", "y", "text"]])
-            .mark_text(align=row.align, baseline=row.baseline, color="#777777", fontSize=11, dx=0)
+            .mark_text(align=row.align, baseline=row.baseline, color=TEXT_FAINT, fontSize=11, dx=0)
             .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
             for n, row in enumerate(corners.itertuples())
         ]
@@ -451,7 +464,7 @@ def influence_grid(points: pd.DataFrame, unrated: int = 0, synthetic: bool = Fal
     )
     # Names centred under their point, cut to the space between two columns.
     names = base.mark_text(
-        align="center", baseline="top", dy=9, fontSize=11, color="#222222", limit=125
+        align="center", baseline="top", dy=9, fontSize=11, color=TEXT, limit=125
     ).encode(text="organisation:N")
     chart = (split + labels + marks + names).properties(width=700, height=440)
     champions = int((points["champion"] == "Champion").sum())
@@ -491,14 +504,14 @@ def coverage_chart(cover: pd.DataFrame, synthetic: bool = False):
         ),
         y=alt.Y("actor_type:N", sort=rows, title=None, axis=alt.Axis(labelLimit=260)),
     )
-    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+    cells = base.mark_rect(stroke=WHITE, strokeWidth=2).encode(
         color=alt.condition(
             "datum.count == 0",
-            alt.value("#FBE3D6"),
+            alt.value(EMPTY_COUNT_CELL),
             alt.Color(
                 "count:Q",
                 title="Stakeholders",
-                scale=alt.Scale(domain=[0, most], range=["#DCEAF5", "#0072B2"]),
+                scale=alt.Scale(domain=[0, most], range=[COUNT_LOW, COUNT_HIGH]),
                 legend=None,
             ),
         ),
@@ -510,7 +523,9 @@ def coverage_chart(cover: pd.DataFrame, synthetic: bool = False):
     )
     colour = alt.Color(
         "tone:N",
-        scale=alt.Scale(domain=["empty", "light", "dark"], range=["#B8470B", "#1a1a1a", "#ffffff"]),
+        scale=alt.Scale(
+            domain=["empty", "light", "dark"], range=[EMPTY_COUNT_TEXT, TEXT_STRONG, WHITE]
+        ),
         legend=None,
     )
     inner = base.transform_filter("!datum.margin").mark_text(fontSize=12)

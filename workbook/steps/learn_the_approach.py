@@ -8,8 +8,8 @@ from IPython.display import HTML
 
 from workbook.data.catalog import DIRECTION_WORDS, Metric
 from workbook.display import views
-from workbook.display.render import WithFallback
-from workbook.display.theme import PILLAR_COLOURS
+from workbook.display.live import WithFallback
+from workbook.display.theme import OKABE_ITO, PILLAR_COLOURS
 from workbook.session import Session
 
 KIND_LABELS = {"county": "Counties", "place": "Cities"}
@@ -122,7 +122,7 @@ def quality_guide(session: Session) -> HTML:
 
 def metric_uses(session: Session) -> HTML:
     items = [(u["name"], u["summary"]) for u in session.framework["metric_uses"]]
-    return HTML(views.cards(items, accent="#009E73"))
+    return HTML(views.cards(items, accent=OKABE_ITO[2]))
 
 
 def equity_terms(session: Session) -> HTML:

@@ -51,8 +51,18 @@ from IPython.display import HTML
 from workbook.data.catalog import Framework
 from workbook.display import views
 from workbook.display.charts import finish, nothing_yet
-from workbook.display.render import Live, LiveViews, escape
-from workbook.display.theme import MUTED, OKABE_ITO
+from workbook.display.html import escape
+from workbook.display.live import Live, LiveViews
+from workbook.display.theme import (
+    ERROR_COLOUR,
+    MUTED,
+    OK_COLOUR,
+    OKABE_ITO,
+    PANEL_BACKGROUND,
+    TEXT_MUTED,
+    TEXT_SOFT,
+    WHITE,
+)
 from workbook.forms import (
     Date,
     Level,
@@ -110,8 +120,8 @@ KEY_CONDITION = "leadership_commitment"
 # is shown as weak (its wide range still shows in the chart and the table).
 WEAK, CONTESTED, IN_PLACE, TOO_FEW = "weak", "contested", "in place", "too few answers"
 CONDITION_JUDGEMENTS = (WEAK, CONTESTED, IN_PLACE, TOO_FEW)
-JUDGEMENT_COLOURS = {WEAK: OKABE_ITO[4], CONTESTED: OKABE_ITO[3], IN_PLACE: OKABE_ITO[0]}
-JUDGEMENT_COLOURS[TOO_FEW] = MUTED
+CONDITION_COLOURS = {WEAK: OKABE_ITO[4], CONTESTED: OKABE_ITO[3], IN_PLACE: OKABE_ITO[0]}
+CONDITION_COLOURS[TOO_FEW] = MUTED
 
 SHORT_NAMES = {
     "leadership_commitment": "Leadership",
@@ -502,7 +512,7 @@ def readiness_chart(
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
     judgement_scale = alt.Scale(
         domain=list(CONDITION_JUDGEMENTS),
-        range=[JUDGEMENT_COLOURS[j] for j in CONDITION_JUDGEMENTS],
+        range=[CONDITION_COLOURS[j] for j in CONDITION_JUDGEMENTS],
     )
     colour = alt.Color(
         "judgement:N",
@@ -515,12 +525,12 @@ def readiness_chart(
     height = 34 * len(order)
     weak_zone = (
         alt.Chart(pd.DataFrame({"start": [SCALE_MIN - 0.4], "end": [WEAK_BELOW]}))
-        .mark_rect(color=JUDGEMENT_COLOURS[WEAK], opacity=0.07)
+        .mark_rect(color=CONDITION_COLOURS[WEAK], opacity=0.07)
         .encode(x=alt.X("start:Q", scale=x_scale, axis=x_axis), x2="end:Q")
     )
     threshold = (
         alt.Chart(pd.DataFrame({"x": [WEAK_BELOW], "label": ["weak below"]}))
-        .mark_rule(strokeDash=[4, 3], color=JUDGEMENT_COLOURS[WEAK])
+        .mark_rule(strokeDash=[4, 3], color=CONDITION_COLOURS[WEAK])
         .encode(x=alt.X("x:Q", scale=x_scale))
     )
     base = alt.Chart(frame).encode(y=y)
@@ -531,7 +541,7 @@ def readiness_chart(
     )
     dots = (
         alt.Chart(counts)
-        .mark_circle(color="#555555", opacity=0.55)
+        .mark_circle(color=TEXT_MUTED, opacity=0.55)
         .encode(
             x=alt.X("rating:Q", scale=x_scale),
             y=y,
@@ -551,7 +561,7 @@ def readiness_chart(
     medians = base.mark_point(shape="diamond", size=190, filled=True, opacity=1).encode(
         x=alt.X("median:Q", scale=x_scale),
         color=colour,
-        stroke=alt.value("#ffffff"),
+        stroke=alt.value(WHITE),
         tooltip=[
             alt.Tooltip("name:N", title="Condition"),
             alt.Tooltip("median:Q", title="Median", format=".1f"),
@@ -564,7 +574,7 @@ def readiness_chart(
     plot = (weak_zone + threshold + spread + dots + medians).properties(width=440, height=height)
     notes = (
         alt.Chart(frame)
-        .mark_text(align="left", fontSize=12, color="#333333")
+        .mark_text(align="left", fontSize=12, color=TEXT_SOFT)
         .encode(y=alt.Y("name:N", sort=order, axis=None), x=alt.value(0), text="flags:N")
         .properties(width=170, height=height)
     )
@@ -605,7 +615,8 @@ def judgement_html(result: Judgement) -> str:
     )
     return (
         f'<div class="wb-judgement" style="border-left:6px solid {colour};padding:6px 12px;'
-        f'margin:6px 0;background:#fafafa"><div style="font-size:1.25em;font-weight:600">'
+        f'margin:6px 0;background:{PANEL_BACKGROUND}">'
+        '<div style="font-size:1.25em;font-weight:600">'
         f"Overall: {escape(result.title)}</div><ul>{reasons}</ul>"
         f"<div><b>Next:</b> {escape(result.next_step)}</div></div>"
         f"<details open><summary>How the judgement is made</summary>{rule}</details>"
@@ -740,7 +751,7 @@ class ReadinessReview(LiveViews):
             if missing
             else "Every weak condition has at least one action."
         )
-        colour = "#b00020" if missing else "#1b6e3a"
+        colour = ERROR_COLOUR if missing else OK_COLOUR
         return (
             views.table(rows, ["Weak condition", "Action", "Owner", "Due", "Status"])
             + f'<p style="color:{colour}">{escape(note)}</p>'

@@ -27,7 +27,9 @@ from workbook.analysis.compare import (
 from workbook.analysis.disparities import gap_trends, gaps, group_values
 from workbook.data.catalog import DIRECTION_WORDS
 from workbook.display import comparison_charts, views
-from workbook.display.render import Live, LiveViews, WithFallback, escape
+from workbook.display.html import escape
+from workbook.display.live import Live, LiveViews, WithFallback
+from workbook.display.theme import ERROR_COLOUR
 from workbook.errors import ParameterError, WorkbookError
 from workbook.session import Session
 from workbook.steps import registry
@@ -207,7 +209,7 @@ class MetricsReview(LiveViews):
                 self.set_peers(keys)
                 message.value = f"Using {len(self.peer_group.members)} peers."
             except WorkbookError as error:
-                message.value = f'<span style="color:#b00020">{escape(error)}</span>'
+                message.value = f'<span style="color:{ERROR_COLOUR}">{escape(error)}</span>'
 
         apply.on_click(lambda _: use(box.value))
         reset.on_click(lambda _: use(""))
@@ -467,7 +469,7 @@ class Stack:
         self.items = items
 
     def _repr_html_(self) -> str:
-        from workbook.display.render import static_html
+        from workbook.display.live import static_html
 
         return "".join(static_html(item) for item in self.items)
 
