@@ -16,21 +16,7 @@ from typing import Any
 import altair as alt
 
 from workbook.display import theme
-from workbook.display.html import EMBED_OPTIONS, escape
-from workbook.display.live import WithFallback
-
-# workbook/forms still imports these two from here (its own rework is under way);
-# new code imports them from workbook.display.html and workbook.display.live.
-__all__ = [
-    "EMBED_OPTIONS",
-    "RENDERER_NAME",
-    "VEGALITE_MIMETYPE",
-    "WIDGET_MIMETYPE",
-    "WithFallback",
-    "escape",
-    "renderer",
-    "setup",
-]
+from workbook.display.html import EMBED_OPTIONS
 
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"

@@ -53,8 +53,9 @@ DISTRIBUTION_BARS = "#c9d6e3"  # the spread of all places, a pale blue-grey
 
 # Status and emphasis in HTML views.
 ACCENT = OKABE_ITO[0]  # the default edge of a card
-ERROR_COLOUR = "#b00020"  # errors and what is still missing
-OK_COLOUR = "#1b6e3a"  # done, saved, complete
+ERROR = "#b00020"  # errors, what is still missing, a field to fix, a conflict to settle
+SUCCESS = "#1b6e3a"  # done, saved, imported, exported, complete
+PENDING = "#8a5300"  # unsaved changes, answers found after a crash, a click to confirm
 WARNING_COLOUR = OKABE_ITO[4]  # the synthetic-sample banner's border
 WARNING_BACKGROUND = "#fff4ec"
 
@@ -100,10 +101,3 @@ def register() -> None:
     @alt.theme.register(THEME_NAME, enable=True)
     def _theme() -> alt.theme.ThemeConfig:
         return theme()
-
-
-# Status text in forms and messages: what happened to what someone typed.
-ERROR = "#b00020"  # not saved, a field to fix, a conflict to settle
-SUCCESS = "#1b6e3a"  # saved, imported, exported
-PENDING = "#8a5300"  # unsaved changes, answers found after a crash, a click to confirm
-SECONDARY_TEXT = "#555"  # help under a field, "not saved yet", the saved-at line

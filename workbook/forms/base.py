@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import ipywidgets as widgets
 
 from workbook.display import views
-from workbook.display.render import WithFallback
+from workbook.display.live import WithFallback
 from workbook.display.theme import ERROR
 from workbook.errors import WorkbookError
 from workbook.forms.controls import FieldSet, button, hidden

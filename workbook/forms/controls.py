@@ -8,8 +8,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.display.render import escape
-from workbook.display.theme import ERROR, SECONDARY_TEXT
+from workbook.display.html import escape
+from workbook.display.theme import ERROR, TEXT_MUTED
 from workbook.forms.errors import FormSpecError, RecordError
 from workbook.forms.fields import Field
 from workbook.forms.messages import coloured, plain
@@ -23,14 +23,14 @@ class Control:
         self.field = spec
         self.inputs = spec.make_inputs()
         badge = (
-            f' <span style="color:{SECONDARY_TEXT};font-size:0.9em">'
+            f' <span style="color:{TEXT_MUTED};font-size:0.9em">'
             "(private: not shown in views or public exports)</span>"
             if spec.private
             else ""
         )
         star = f' <span style="color:{ERROR}" title="required">*</span>' if spec.required else ""
         help_html = (
-            f'<div style="color:{SECONDARY_TEXT};font-size:0.9em">{escape(spec.help)}</div>'
+            f'<div style="color:{TEXT_MUTED};font-size:0.9em">{escape(spec.help)}</div>'
             if spec.help
             else ""
         )

@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.display.theme import PENDING, SECONDARY_TEXT, SUCCESS
+from workbook.display.theme import PENDING, SUCCESS, TEXT_MUTED
 from workbook.errors import WorkbookError
 from workbook.forms.base import Editor, saver
 from workbook.forms.controls import FieldSet, button, hidden
@@ -282,7 +282,7 @@ class Form(Editor):
         if self.dirty:
             self._say("Unsaved changes", PENDING)
         else:
-            colour = SUCCESS if self.record.exists else SECONDARY_TEXT
+            colour = SUCCESS if self.record.exists else TEXT_MUTED
             self._say(saved_line(self.record), colour)
 
     def _show_conflict(self, exc: ConflictError) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import re
 
-from workbook.display.render import escape
+from workbook.display.html import escape
 from workbook.plan.store import Record
 
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workbook.display import views
-from workbook.display.render import escape
-from workbook.display.theme import SECONDARY_TEXT
+from workbook.display.html import escape
+from workbook.display.theme import TEXT_MUTED
 from workbook.forms.fields import Field, Rating
 
 
@@ -31,7 +31,7 @@ def block(css_class: str, title: str, body: str, line: str) -> str:
     heading = views.heading(title) if title else ""
     return (
         f'<div class="{css_class}">{heading}{body}'
-        f'<div style="color:{SECONDARY_TEXT}">{escape(line)}</div></div>'
+        f'<div style="color:{TEXT_MUTED}">{escape(line)}</div></div>'
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.display.theme import ERROR, PENDING, SECONDARY_TEXT, SUCCESS
+from workbook.display.theme import ERROR, PENDING, SUCCESS, TEXT_MUTED
 from workbook.errors import WorkbookError
 from workbook.forms.base import Editor, saver
 from workbook.forms.cells import neutralise_cell
@@ -387,9 +387,7 @@ class RecordTable(Editor):
         values = _find(self.record.value, record_id) if record_id else {}
         problems = self.fieldset.load(values or {})
         self.fieldset.show(problems, include_missing=False)
-        self._say(
-            "" if not record_id else f"Editing '{self._label(values or {})}'.", SECONDARY_TEXT
-        )
+        self._say("" if not record_id else f"Editing '{self._label(values or {})}'.", TEXT_MUTED)
 
     def _edited(self) -> None:
         errors = self.fieldset.validate()

@@ -54,11 +54,11 @@ from workbook.display.charts import finish, nothing_yet
 from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews
 from workbook.display.theme import (
-    ERROR_COLOUR,
+    ERROR,
     MUTED,
-    OK_COLOUR,
     OKABE_ITO,
     PANEL_BACKGROUND,
+    SUCCESS,
     TEXT_MUTED,
     TEXT_SOFT,
     WHITE,
@@ -751,7 +751,7 @@ class ReadinessReview(LiveViews):
             if missing
             else "Every weak condition has at least one action."
         )
-        colour = ERROR_COLOUR if missing else OK_COLOUR
+        colour = ERROR if missing else SUCCESS
         return (
             views.table(rows, ["Weak condition", "Action", "Owner", "Due", "Status"])
             + f'<p style="color:{colour}">{escape(note)}</p>'

@@ -29,7 +29,7 @@ from workbook.data.catalog import DIRECTION_WORDS
 from workbook.display import comparison_charts, views
 from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews, WithFallback
-from workbook.display.theme import ERROR_COLOUR
+from workbook.display.theme import ERROR
 from workbook.errors import ParameterError, WorkbookError
 from workbook.session import Session
 from workbook.steps import registry
@@ -209,7 +209,7 @@ class MetricsReview(LiveViews):
                 self.set_peers(keys)
                 message.value = f"Using {len(self.peer_group.members)} peers."
             except WorkbookError as error:
-                message.value = f'<span style="color:{ERROR_COLOUR}">{escape(error)}</span>'
+                message.value = f'<span style="color:{ERROR}">{escape(error)}</span>'
 
         apply.on_click(lambda _: use(box.value))
         reset.on_click(lambda _: use(""))
