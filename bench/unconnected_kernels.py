@@ -31,7 +31,14 @@ from dashboards import DEFAULT_DATA, STEP2, start  # noqa: E402
 
 
 def kernels_of(server: psutil.Process) -> list[psutil.Process]:
-    return [c for c in server.children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
+    found = []
+    for child in server.children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # a kernel that is shutting down
+            pass
+    return found
 
 
 def snapshot(server: psutil.Process) -> tuple[int, float]:
