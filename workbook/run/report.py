@@ -39,6 +39,7 @@ from workbook.display.render import EMBED_OPTIONS, escape
 from workbook.session import Session
 from workbook.steps import use_the_metrics as step2
 
+STEP = 2  # the step whose report this is
 TEMPLATES = Path(__file__).resolve().parents[1] / "display" / "templates" / "report"
 ASSETS_DIR = "assets"
 VEGA_FILE = "vega-bundle.js"
