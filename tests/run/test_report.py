@@ -1,4 +1,5 @@
-"""The in-process Step 2 report: the same numbers as compare() and the notebook's charts."""
+"""The in-process Step 2 report: the same numbers as compare(), the notebook's charts and
+the notebook's own Step 2 views, made with an unattended session."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from tests.run.helpers import REAL_KEYS, SAMPLE_KEYS, csv_text
 from workbook.analysis.compare import compare, suggest_peers
 from workbook.data.catalog import load_framework
 from workbook.display import comparison_charts
+from workbook.errors import ParameterError
 from workbook.run import report
+from workbook.session import start_unattended
+from workbook.steps.use_the_metrics import MetricsReview
 
 # Shared precomputation gives the same answers ---------------------------------------------
 
@@ -57,3 +61,36 @@ def test_chart_specs_are_valid_and_the_split_grid_is_the_notebooks(sample, real)
         assert {k: v for k, v in grid.items() if k not in ("data", "datasets")} == {
             k: v for k, v in notebook.items() if k != "data"
         }
+
+
+# Step 2's own views, with an unattended session ---------------------------------------------
+
+
+def test_the_page_shows_step2s_views_of_the_workers_comparison(edit_session, tmp_path, monkeypatch):
+    notebook = MetricsReview(edit_session(2))  # the notebook's review: suggested peers
+    data, place = notebook.session.data, notebook.place
+    reporter = report.Reporter(data)
+    session = start_unattended(report.STEP, data, place)
+    review = MetricsReview(session, comparison=reporter.compare(place))
+    assert review.peer_group == notebook.peer_group
+    assert review.peers_html() == notebook.peers_html()
+    assert review.metrics_table_html() == notebook.metrics_table_html()
+    # Unattended: nothing that writes, no plan opened, no file written for the page.
+    assert session.unattended and session.read_only
+    with pytest.raises(ParameterError, match="keeps no plan"):
+        session.plan  # noqa: B018
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    page = reporter.page(review.comparison)
+    assert report._compact(notebook.metrics_table_html()) in page
+    assert report._compact(notebook.peers_html()) in page
+    assert session.header_html() in page
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_comparison_of_another_place_is_refused(sample):
+    reporter = report.Reporter(sample)
+    session = start_unattended(report.STEP, sample, sample.find("98031"))
+    with pytest.raises(ParameterError, match="comparison"):
+        MetricsReview(session, comparison=reporter.compare(sample.find("98001")))
