@@ -29,6 +29,37 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-html", action="store_true", help="skip the offline HTML copies")
 
 
+def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``workbook batch`` (for :func:`main_batch`)."""
+    from workbook.run.batch import DEFAULT_OUTPUT, MODES
+
+    parser.add_argument(
+        "targets",
+        nargs="+",
+        help="FIPS keys or names, state:06 (its counties; state:06:cities, state:CA:all), "
+        "all-counties, all-cities, or a list file (@keys.txt, one per line)",
+    )
+    parser.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
+    parser.add_argument(
+        "--output-dir", default="", help=f"where the outputs go (default {DEFAULT_OUTPUT})"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (default: one per core)"
+    )
+    parser.add_argument(
+        "--no-resume", action="store_true", help="redo jurisdictions that are already finished"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="fast",
+        help="fast: in-process reports (default); papermill: the Step 2 notebook each",
+    )
+    parser.add_argument(
+        "--scheduler", default="", help="run on this Dask cluster, e.g. tcp://127.0.0.1:8786"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook",
@@ -39,8 +70,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="execute step notebooks for one jurisdiction")
     _add_run_options(run)
-
-    from workbook.run.batch import add_batch_arguments
 
     batch = commands.add_parser(
         "batch", help="Step 2's comparison and report for many jurisdictions, in parallel"
@@ -131,6 +160,31 @@ def _data(args: argparse.Namespace) -> int:
     return make_sample([])
 
 
+def main_batch(args: argparse.Namespace) -> int:
+    """``workbook batch``: 0 when every jurisdiction succeeded, 1 if some failed, 2 on bad
+    parameters (nothing run), 130 when interrupted (run again to resume)."""
+    from workbook.run.batch import run_batch
+
+    try:
+        summary = run_batch(
+            list(args.targets),
+            data_dir=args.data_dir or None,
+            output_dir=args.output_dir or None,
+            workers=args.workers,
+            resume=not args.no_resume,
+            mode=args.mode or "fast",
+            scheduler=args.scheduler or None,
+            progress=not getattr(args, "no_progress", False),
+        )
+    except WorkbookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: run the same command again to resume", file=sys.stderr)
+        return 130
+    return 0 if summary.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -143,8 +197,6 @@ def main(argv: list[str] | None = None) -> int:
 
             return main_serve(args)
         if args.command == "batch":
-            from workbook.run.batch import main_batch
-
             return main_batch(args)
         from workbook.display.export import export_html
 

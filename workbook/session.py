@@ -54,7 +54,11 @@ def read_only_requested() -> bool:
 
 @dataclass
 class Session:
-    """Everything a step notebook works with, set up from its parameters."""
+    """Everything a step notebook works with, set up from its parameters.
+
+    An ``unattended`` session (:func:`start_unattended`) serves a batch job's reports:
+    nobody is there to edit, so it offers nothing that writes and keeps no plan.
+    """
 
     step: dict
     data: Dataset
@@ -63,6 +67,7 @@ class Session:
     output_dir: Path
     framework: Framework
     catalog: Catalog
+    unattended: bool = False
 
     @property
     def synthetic(self) -> bool:
@@ -70,12 +75,17 @@ class Session:
 
     @property
     def read_only(self) -> bool:
-        """Dashboards show the plan but offer nothing that writes."""
-        return read_only_requested()
+        """Dashboards show the plan but offer nothing that writes; nor do unattended runs."""
+        return self.unattended or read_only_requested()
 
     @property
     def plan(self):
         """The coalition's plan (opened on first use; read-only in dashboards)."""
+        if self.unattended:
+            raise ParameterError(
+                "plan_path", self.plan_path, "an unattended session keeps no plan",
+                "Start the step with session.start to read or change the coalition's plan",
+            )  # fmt: skip
         if getattr(self, "_plan", None) is None:
             from workbook.plan.store import PlanStore
 
@@ -188,3 +198,29 @@ def start(
         if not session.read_only:
             display(session.name_box())
     return session
+
+
+def start_unattended(
+    step: int,
+    data: Dataset,
+    jurisdiction: Jurisdiction | None = None,
+    framework: Framework | None = None,
+) -> Session:
+    """A session for a run nobody watches (a batch job's reports) on an already-open dataset.
+
+    Unlike :func:`start` it reads no parameters or environment and displays nothing; it
+    offers no widgets and opens no plan file, so a worker can make one per jurisdiction.
+    (Notebooks that ``workbook run`` executes are unattended too, see
+    ``render.batch_mode()``, but they keep the coalition's plan: they use :func:`start`.)
+    """
+    framework = framework or load_framework()
+    return Session(
+        step=framework.step(step),
+        data=data,
+        jurisdiction=jurisdiction,
+        plan_path=None,
+        output_dir=Path("output"),
+        framework=framework,
+        catalog=data.catalog,
+        unattended=True,
+    )

@@ -5,13 +5,17 @@ module makes the same numbers and the key views for thousands of them without a 
 each. Everything that does not depend on the jurisdiction is computed once per process
 (:class:`Reporter`) and reused:
 
-* :class:`workbook.compare.PeerIndex` standardises the peer features once per kind
+* :class:`workbook.analysis.compare.PeerIndex` standardises the peer features once per kind
   (``suggest_peers`` builds one for each call).
-* :class:`workbook.compare.ComparisonIndex` holds each metric's national and state
+* :class:`workbook.analysis.compare.ComparisonIndex` holds each metric's national and state
   figures (medians, quartiles, sorted values for percentile ranks) once per kind.
 * The distribution grid's histograms of all counties (or cities) are the same on every
   page: they go once into the batch's ``assets/`` folder beside the Vega script, and a
   page carries only its own marks.
+
+The peers and metrics tables are the notebook's own: Step 2's
+:class:`~workbook.steps.use_the_metrics.MetricsReview` of the worker's comparison, with
+an unattended session (:func:`workbook.session.start_unattended`) that keeps no plan.
 
 Pages reference ``../assets/`` (Vega, the drawing script, the stylesheet, the shared
 histograms) with relative links, so a batch folder works offline and can be moved.
@@ -35,9 +39,10 @@ from workbook.data.dataset import Dataset
 from workbook.data.jurisdictions import Jurisdiction
 from workbook.display import comparison_charts, theme, views
 from workbook.display.html import EMBED_OPTIONS, escape, figure_html, script_json
-from workbook.session import Session
+from workbook.session import start_unattended
 from workbook.steps import use_the_metrics as step2
 
+STEP = 2  # the step whose report this is
 TEMPLATES = Path(__file__).resolve().parents[1] / "display" / "templates" / "report"
 ASSETS_DIR = "assets"
 VEGA_FILE = "vega-bundle.js"
@@ -78,19 +83,6 @@ class PlaceData:
 
     def __getattr__(self, name: str):
         return getattr(self._data, name)
-
-
-class _Review:
-    """The HTML tables of :class:`step2.MetricsReview`, without its plan store or widgets."""
-
-    metrics_table_html = step2.MetricsReview.metrics_table_html
-    peers_html = step2.MetricsReview.peers_html
-
-    def __init__(self, session: Session, comparison: Comparison) -> None:
-        self.session = session
-        self.place = comparison.place
-        self.comparison = comparison
-        self.peer_group = comparison.peers
 
 
 # Distribution grid: built once per kind, marks per page -----------------------------------
@@ -311,16 +303,9 @@ class Reporter:
         """The report page's HTML (links to ``../assets/``)."""
         place = comparison.place
         place_data = self.place_data(place)
-        session = Session(
-            step=self.framework.step(2),
-            data=place_data,
-            jurisdiction=place,
-            plan_path=None,
-            output_dir=Path("."),
-            framework=self.framework,
-            catalog=self.data.catalog,
-        )
-        review = _Review(session, comparison)
+        # Step 2's own views, of the comparison this worker made with its shared indexes.
+        session = start_unattended(STEP, self.data, place, self.framework)
+        review = step2.MetricsReview(session, comparison=comparison)
         values = group_values(place_data, place)
         figures = {
             section: figure_html(spec, number, inline=False, shared=shared)

@@ -65,7 +65,16 @@ def format_value(value: object, fmt: str) -> str:
 class MetricsReview(LiveViews):
     """The comparison behind Step 2, re-computed when the peers change."""
 
-    def __init__(self, session: Session, peers: object = "") -> None:
+    def __init__(
+        self, session: Session, peers: object = "", comparison: Comparison | None = None
+    ) -> None:
+        """Step 2's review of the session's jurisdiction.
+
+        Its peers are ``peers`` if given, else the coalition's saved choice, else a
+        suggestion. A ``comparison`` made elsewhere (a batch worker's, from its shared
+        indexes) is used as it is, with its own peers: nothing is computed again or read
+        from the plan.
+        """
         if session.jurisdiction is None:
             raise ParameterError(
                 "jurisdiction",
@@ -76,8 +85,17 @@ class MetricsReview(LiveViews):
         self.session = session
         self.place = session.jurisdiction
         super().__init__(session.read_only)
-        self.peer_group = self._initial_peers(peers)
-        self.comparison: Comparison = compare(session.data, self.place, self.peer_group)
+        if comparison is None:
+            self.peer_group = self._initial_peers(peers)
+            comparison = compare(session.data, self.place, self.peer_group)
+        elif comparison.place.key != self.place.key:
+            raise ParameterError(
+                "comparison", comparison.place.key, f"is not {self.place.label}'s comparison",
+                "Compare the session's jurisdiction",
+            )  # fmt: skip
+        else:
+            self.peer_group = comparison.peers
+        self.comparison: Comparison = comparison
         self.record_peers()
 
     def _initial_peers(self, peers: object) -> PeerGroup:
