@@ -537,6 +537,8 @@ def value_text(metric: Metric, value: object) -> str:
     if metric.format == "dollars":
         rest = unit.removeprefix("dollars").strip()
         return f"{shown} {rest}".strip()
+    if unit.startswith("ratio (") and unit.endswith(")"):
+        unit = "ratio, " + unit.removeprefix("ratio (").removesuffix(")")
     if metric.format in ("share", "index") or unit.startswith("ratio"):
         return f"{shown} ({unit})"
     return f"{shown} {unit}"
