@@ -161,10 +161,24 @@ LAUNCH = {
     "heard and the proposal reworked. Residents hold at least a third of the seats.",
 }
 CHECKLISTS = {
-    1: {"dimensions": True, "pillars": True, "metric_uses": True, "equity": True,
-        "principles": True, "actor_types": True, "map_sections": False},
-    2: {"how_built": True, "quality": True, "local_values": True, "comparisons": True,
-        "insights": True, "gaps": False, "dictionary": False},
+    1: {
+        "dimensions": True,
+        "pillars": True,
+        "metric_uses": True,
+        "equity": True,
+        "principles": True,
+        "actor_types": True,
+        "map_sections": False,
+    },
+    2: {
+        "how_built": True,
+        "quality": True,
+        "local_values": True,
+        "comparisons": True,
+        "insights": True,
+        "gaps": False,
+        "dictionary": False,
+    },
     3: {"all_conditions": True, "evidence": True, "many_voices": True, "overall": True},
     4: {"management_team": True, "champions": True, "requests": True, "launch": False},
 }
