@@ -1,24 +1,29 @@
 """Write data/examples/sample_plan.json: an example plan for the sample's Linden County.
 
-It holds Steps 3 and 4 filled in by a fictional coalition: four readiness responses
-(with a weak and a contested condition), action items, a management team, eight
-stakeholders across actor types, the launch, and part of both review checklists. Every
-person, organisation, email address and phone number is invented.
+It holds Steps 1 to 4 filled in by a fictional coalition, enough for every part those
+steps write in the Mobility Action Plan: Step 1's review; Step 2's peers (the workbook's
+suggestion, with reasons) and preliminary insights; four readiness responses (with a
+weak and a contested condition) and the actions that close the gaps; a management team,
+eight stakeholders across actor types and the launch; and part of each review checklist.
+Every person, organisation, email address and phone number is invented.
 
-The records go through the same forms the notebooks use, so they pass the same checks
-and their contact details are marked private. Timestamps and record ids are fixed, so
-running the script again writes the same file.
+The records go through the same forms and views the notebooks use, so they pass the same
+checks and their contact details are marked private. Step 2 reads the bundled synthetic
+sample, never other data on the machine. Timestamps and record ids are fixed (each step
+two weeks after the one before), so running the script again writes the same file.
 
     python scripts/make_example_plan.py            # writes data/examples/sample_plan.json
     python scripts/make_example_plan.py OUT.json   # somewhere else
 
 Use it: ``workbook.plan.store.import_plan("data/examples/sample_plan.json", "plan.sqlite")``,
-then ``workbook run --steps 3-4 --plan-path plan.sqlite``.
+then ``workbook run --steps 1-4 --plan-path plan.sqlite`` or
+``workbook map --plan-path plan.sqlite``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -29,14 +34,35 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbook.data.catalog import load_framework  # noqa: E402
+from workbook.data.sources import SAMPLE_DIR  # noqa: E402
 from workbook.plan.store import PlanStore, import_plan  # noqa: E402
+from workbook.session import AUTHOR_ENV, READ_ONLY_ENV, start  # noqa: E402
 from workbook.steps import build_the_coalition as coalition  # noqa: E402
 from workbook.steps import local_government_readiness as readiness  # noqa: E402
 from workbook.steps import review  # noqa: E402
+from workbook.steps import use_the_metrics as metrics  # noqa: E402
 
 TARGET = ROOT / "data" / "examples" / "sample_plan.json"
 AUTHOR = "Ana Ruiz (example)"
 STARTED = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
+PLACE = "98031"  # Linden County, Calderra, in the synthetic sample
+STEP_GAP = timedelta(weeks=2)  # each step's saves start two weeks after the last step's
+
+# Step 2: what the team noted on first reading the metrics (tag, statement, metrics,
+# pillars, notes).
+INSIGHTS = (
+    ("concern", "Homes that lower-income households can afford are scarce here, even by "
+     "national standards.", ["share_affordable_80_ami", "share_affordable_available_50_ami"],
+     ["neighborhoods"], "Check against the housing authority's waiting list in Step 5."),
+    ("concern", "Few membership associations: people may have fewer places to meet across "
+     "income lines.", ["count_membership_associations_per_10k"], [], ""),
+    ("strength", "Most three- and four-year-olds attend preschool, and pupils' learning "
+     "rate is above most counties.", ["share_in_preschool", "rate_learning"], ["education"],
+     "Ask the school district what drove the preschool expansion."),
+    ("question", "Is the violent crime rate as high as it looks? The value is only rated "
+     "Marginal.", ["rate_crime_violent"], ["governance"],
+     "Compare with the sheriff's own incident counts before drawing conclusions."),
+)  # fmt: skip
 
 CONDITIONS = (
     "leadership_commitment", "cross_sector_readiness", "organizational_capacity",
@@ -135,13 +161,62 @@ LAUNCH = {
     "heard and the proposal reworked. Residents hold at least a third of the seats.",
 }
 CHECKLISTS = {
+    1: {
+        "dimensions": True,
+        "pillars": True,
+        "metric_uses": True,
+        "equity": True,
+        "principles": True,
+        "actor_types": True,
+        "map_sections": False,
+    },
+    2: {
+        "how_built": True,
+        "quality": True,
+        "local_values": True,
+        "comparisons": True,
+        "insights": True,
+        "gaps": False,
+        "dictionary": False,
+    },
     3: {"all_conditions": True, "evidence": True, "many_voices": True, "overall": True},
     4: {"management_team": True, "champions": True, "requests": True, "launch": False},
 }
 
 
+def save_checklist(store: PlanStore, framework, step: int) -> None:
+    form = review.checklist(SimpleNamespace(step=framework.step(step), plan=store))
+    for name, value in CHECKLISTS[step].items():
+        form.set_value(name, value)
+    assert form.save(), form.validate()
+
+
+def fill_step2(path: Path) -> None:
+    """Step 2 as its notebook does it: the review records the peers; insights go in its table."""
+    before = {name: os.environ.get(name) for name in (AUTHOR_ENV, READ_ONLY_ENV)}
+    os.environ[AUTHOR_ENV] = AUTHOR
+    os.environ.pop(READ_ONLY_ENV, None)
+    try:
+        session = start(2, PLACE, str(SAMPLE_DIR), str(path), str(path.parent), show=False)
+        step2 = metrics.MetricsReview(session)  # saves the suggested peers with reasons
+        table = step2.insights()
+        for tag, statement, variables, pillars, notes in INSIGHTS:
+            table.add({"tag": tag, "statement": statement, "metrics": variables,
+                       "pillars": pillars, "notes": notes})  # fmt: skip
+        session.plan.close()
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def fill(store: PlanStore) -> None:
     framework = load_framework()
+    save_checklist(store, framework, 1)
+    fill_step2(store.path)
+    save_checklist(store, framework, 2)
     responses = readiness.ResponsesTable(store, framework)
     for name, role, ratings in RESPONSES:
         values = {"respondent": name, "role": role}
@@ -155,6 +230,7 @@ def fill(store: PlanStore) -> None:
     for condition, action, (owner, unit), due, status in ACTIONS:
         actions.add({"condition": condition, "action": action, "due": due, "status": status,
                      "owner": {"name": owner, "organisation": unit}})  # fmt: skip
+    save_checklist(store, framework, 3)
     team = coalition.team_table(store)
     for role, (name, organisation, email, phone), duties, hours in TEAM:
         person = {"name": name, "organisation": organisation, "email": email, "phone": phone}
@@ -174,11 +250,7 @@ def fill(store: PlanStore) -> None:
     for name, value in LAUNCH.items():
         launch.set_value(name, value)
     assert launch.save(), launch.validate()
-    for step, answers in CHECKLISTS.items():
-        form = review.checklist(SimpleNamespace(step=framework.step(step), plan=store))
-        for name, value in answers.items():
-            form.set_value(name, value)
-        assert form.save(), form.validate()
+    save_checklist(store, framework, 4)
 
 
 def fixed(data: dict) -> dict:
@@ -197,7 +269,9 @@ def fixed(data: dict) -> dict:
 
     last: dict[str, str] = {}
     for n, entry in enumerate(data["history"]):
-        entry["saved_at"] = (STARTED + timedelta(minutes=7 * n)).isoformat(timespec="milliseconds")
+        step = int(entry["section"].split(".")[0].removeprefix("step"))
+        when = STARTED + STEP_GAP * (step - 1) + timedelta(minutes=7 * n)
+        entry["saved_at"] = when.isoformat(timespec="milliseconds")
         entry["value"] = rename(entry["value"])
         last[entry["section"]] = entry["saved_at"]
     for name, section in data["sections"].items():

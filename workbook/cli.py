@@ -110,11 +110,95 @@ def build_parser() -> argparse.ArgumentParser:
     describe.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
     data_commands.add_parser("sample", help="regenerate the bundled synthetic sample")
 
+    _add_map_command(commands)
+
     export = commands.add_parser("export", help="write the offline HTML copy of a notebook")
     export.add_argument("notebook")
     export.add_argument("html", nargs="?")
     export.add_argument("--show-code", action="store_true")
     return parser
+
+
+MAP_FORMATS = ("html", "docx", "pdf")
+
+
+def _add_map_command(commands) -> None:
+    build = commands.add_parser(
+        "map", help="write the Mobility Action Plan (HTML, Word, PDF) from a coalition's plan"
+    )
+    build.add_argument("--plan-path", default="", help="the coalition's plan file")
+    build.add_argument(
+        "--jurisdiction",
+        "-j",
+        default="",
+        help="FIPS key or name; default: the place the plan's Step 2 was done for",
+    )
+    build.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
+    build.add_argument(
+        "--output-dir", default="", help="where the documents go (default: the plan's folder)"
+    )
+    build.add_argument(
+        "--format",
+        default=",".join(MAP_FORMATS),
+        help="formats to write, separated by commas (default: html,docx,pdf)",
+    )
+    build.add_argument(
+        "--final",
+        action="store_true",
+        help="the released version: refused while any part is empty; frozen once recorded",
+    )
+
+
+def map_formats(text: str) -> list[str]:
+    """The formats asked for, checked: 'html,pdf' -> ['html', 'pdf']."""
+    from workbook.errors import ParameterError
+
+    chosen = list(dict.fromkeys(f.strip().lower() for f in str(text).split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in MAP_FORMATS]
+    if unknown or not chosen:
+        raise ParameterError(
+            "format",
+            text,
+            f"unknown format '{unknown[0]}'" if unknown else "no format given",
+            f"Use {', '.join(MAP_FORMATS)}, separated by commas (e.g. --format html,pdf)",
+        )
+    return chosen
+
+
+def _map(args: argparse.Namespace) -> int:
+    """Check the parameters, build the MAP, write it, then record the version in the plan."""
+    from workbook.errors import ParameterError
+    from workbook.map.build import build_document, plan_file
+    from workbook.map.errors import MapError
+    from workbook.map.versions import record
+    from workbook.plan.store import PlanStore
+    from workbook.session import remembered_author
+
+    formats = map_formats(args.format)
+    plan = plan_file(args.plan_path)
+    folder = Path(args.output_dir) if args.output_dir else plan.parent
+    if folder.exists() and not folder.is_dir():
+        raise ParameterError(
+            "output-dir", str(folder), "is a file, not a folder", "Give a folder for the documents"
+        )
+    doc = build_document(plan, args.jurisdiction or None, args.data_dir or None, args.final)
+    try:
+        from workbook.map.render import render
+    except ImportError:
+        raise MapError(
+            "the document renderers (workbook.map.render) are not part of this copy of the "
+            "workbook. Fix: update the workbook; the plan was not changed"
+        ) from None
+    written = render(doc, folder, formats)
+    # Recorded once the files exist, so a final version is never frozen without them.
+    with PlanStore.open(plan, author=remembered_author()) as store:
+        version = record(store, doc, list(written), who=remembered_author())
+    print(f"Mobility Action Plan for {doc.subtitle}: version {version.number} ({doc.status})")
+    for name, path in written.items():
+        print(f"  {name}: {path}")
+    if doc.gaps:
+        print(f"{len(doc.gaps)} parts are still empty; each is marked in the document.")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -196,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             from workbook.serve.server import main_serve
 
             return main_serve(args)
+        if args.command == "map":
+            return _map(args)
         if args.command == "batch":
             return main_batch(args)
         from workbook.display.export import export_html

@@ -24,6 +24,7 @@ from IPython.display import HTML
 from workbook.data.catalog import Framework
 from workbook.display import views
 from workbook.display.charts import finish, nothing_yet
+from workbook.display.document import Block, BulletList, Heading, Paragraph, Table
 from workbook.display.live import Live, LiveViews
 from workbook.display.theme import (
     BLACK,
@@ -56,9 +57,10 @@ from workbook.forms import (
     SingleChoice,
     YesNo,
 )
+from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
 from workbook.session import Session
-from workbook.steps import registry
+from workbook.steps import registry, review
 
 STEP = registry.step(4)
 TEAM_SECTION = STEP.section("team")
@@ -699,3 +701,162 @@ class Coalition(LiveViews):
 
     def launch(self) -> Form:
         return launch_form(self.session.plan)
+
+
+# --- the MAP's parts ------------------------------------------------------------------
+
+
+def members(plan: PublicPlan, framework: Framework) -> list[tuple[str, str]]:
+    """Organisations that accepted, with their actor types (public fields only)."""
+    actors = {a["id"]: a["name"] for a in framework["actor_types"]}
+    records = plan.value(STAKEHOLDERS_SECTION) or []
+    return [
+        (str(r.get("organisation") or ""),
+         ", ".join(actors[a] for a in _listed(r.get("actor_types")) if a in actors))
+        for r in records
+        if r.get("status") == ACCEPTED
+    ]  # fmt: skip
+
+
+def launch_summary(plan: PublicPlan) -> str:
+    """One line on the coalition for a document's front page ('' before the launch)."""
+    launch = plan.value(LAUNCH_SECTION)
+    if not launch:
+        return ""
+    accepted = sum(1 for r in plan.value(STAKEHOLDERS_SECTION) or [] if r.get("status") == ACCEPTED)
+    cadence = dict((v, k) for k, v in CADENCES).get(launch.get("cadence"), "")
+    parts = [f"{_count(accepted, 'partner organisation')} that accepted the coalition's request"]
+    if launch.get("first_meeting"):
+        parts.append(f"first meeting {review.long_date(launch['first_meeting'])}")
+    if cadence:
+        parts.append(f"meets {cadence[0].lower() + cadence[1:]}")
+    return "; ".join(parts)
+
+
+def _by_actor_type(records: Sequence[Mapping[str, Any]], framework: Framework) -> Table:
+    rows = []
+    for actor in framework["actor_types"]:
+        joined = [
+            str(r.get("organisation") or "")
+            for r in records
+            if r.get("status") == ACCEPTED and actor["id"] in _listed(r.get("actor_types"))
+        ]
+        rows.append((actor["name"], "; ".join(joined) or "(nobody yet)"))
+    return Table(
+        "Organisations that joined, by actor type", ("Actor type", "Organisations"), tuple(rows)
+    )
+
+
+def _coverage_table(records: Sequence[Mapping[str, Any]], framework: Framework) -> list[Block]:
+    cover = coverage(records, framework)
+    columns = list(dict.fromkeys(cover["pillar"]))
+    counts = {(r.actor_type, r.pillar): r.count for r in cover.itertuples()}
+    rows = tuple(
+        (actor, *(str(counts[(actor, c)]) for c in columns))
+        for actor in dict.fromkeys(cover["actor_type"])
+    )
+    missing = gaps(cover)
+    notes = []
+    if missing["actor_types"]:
+        notes.append(f"no one yet from: {', '.join(missing['actor_types'])}")
+    if missing["pillars"]:
+        notes.append(f"no one yet for: {', '.join(missing['pillars'])}")
+    return [
+        Table(
+            "Coverage: stakeholders by actor type and pillar",
+            ("Actor type", *columns),
+            rows,
+            note="Counts stakeholders who have not declined; one organisation counts in every "
+            "actor type and pillar it covers. "
+            + ("In short: " + "; ".join(notes) + "." if notes else "Every actor type and "
+               "pillar has someone."),
+            wide=True,
+        )
+    ]  # fmt: skip
+
+
+def _requests(records: Sequence[Mapping[str, Any]]) -> list[Block]:
+    stages = funnel(records).set_index("stage")["count"]
+    waiting = sum(1 for r in records if r.get("status") == ASKED)
+    rows = tuple(
+        (str(r.get("organisation") or ""), str(r.get("request") or "(nothing asked yet)"),
+         STATUS_LABELS.get(r.get("status") or NOT_ASKED, ""),
+         review.long_date(r["date_asked"]) if r.get("date_asked") else "",
+         review.long_date(r["date_answered"]) if r.get("date_answered") else "")
+        for r in records
+    )  # fmt: skip
+    return [
+        Paragraph(
+            f"The register holds {_count(int(stages['Identified']), 'organisation')}: "
+            f"{stages['Asked']} were asked to take part, {stages['Accepted']} accepted, "
+            f"{stages['Declined']} declined and {waiting} had not answered yet."
+        ),
+        Table(
+            "What was asked of each organisation",
+            ("Organisation", "Request", "Status", "Asked", "Answered"),
+            rows,
+            wide=True,
+        ),
+    ]
+
+
+def _launch(plan: PublicPlan) -> list[Block]:
+    launch = plan.value(LAUNCH_SECTION)
+    if not launch:
+        return [Paragraph("The coalition has not been launched yet.")]
+    decisions = dict((v, k) for k, v in DECISIONS)
+    cadence = dict((v, k) for k, v in CADENCES)
+    facts = []
+    if launch.get("first_meeting"):
+        facts.append(f"First meeting: {review.long_date(launch['first_meeting'])}.")
+    if launch.get("cadence") in cadence:
+        facts.append(f"Meetings: {cadence[launch['cadence']].lower()}.")
+    if launch.get("decisions") in decisions:
+        facts.append(f"Decisions: {decisions[launch['decisions']]}.")
+    blocks: list[Block] = [Heading("The launch", 3)]
+    if facts:
+        blocks.append(BulletList(tuple(facts)))
+    for key in ("charter", "decision_notes"):
+        if launch.get(key):
+            blocks.append(Paragraph(str(launch[key])))
+    return blocks
+
+
+def map_how_we_got_here(plan: PublicPlan, session: Session) -> list[Block]:
+    """Step 4 in the MAP: who runs the work and who joined (organisations and roles only)."""
+    record = review.when_and_checklist(plan, 4)
+    if not record:
+        return []
+    framework = session.framework
+    records = plan.value(STAKEHOLDERS_SECTION) or []
+    team = plan.value(TEAM_SECTION) or []
+    labels = dict((v, k) for k, v in ROLES)
+    blocks: list[Block] = [
+        Paragraph(
+            "The coalition brings the local government together with partners from across "
+            "sectors; this part names organisations and roles, not people.",
+            lead=True,
+        )
+    ]
+    if team:
+        rows = tuple(
+            (labels.get(r.get("role"), "Other"),
+             str((r.get("person") or {}).get("organisation") or "(not recorded)"),
+             str(r.get("responsibilities") or ""))
+            for r in team
+        )  # fmt: skip
+        blocks += [
+            Heading("Management team", 3),
+            Table(
+                "Roles on the management team", ("Role", "Organisation", "Responsibilities"), rows
+            ),
+        ]
+    if records:
+        blocks += [
+            Heading("Who joined the coalition", 3),
+            _by_actor_type(records, framework),
+            *_coverage_table(records, framework),
+            Heading("Requests to partners", 3),
+            *_requests(records),
+        ]
+    return [*blocks, *_launch(plan), *record]

@@ -8,10 +8,14 @@ from IPython.display import HTML
 
 from workbook.data.catalog import DIRECTION_WORDS, Metric
 from workbook.display import views
+from workbook.display.document import Block, BulletList, Paragraph
 from workbook.display.live import WithFallback
 from workbook.display.theme import OKABE_ITO, PILLAR_COLOURS
+from workbook.plan.public import PublicPlan
 from workbook.session import Session
+from workbook.steps import registry, review
 
+STEP = registry.step(1)
 KIND_LABELS = {"county": "Counties", "place": "Cities"}
 
 
@@ -165,3 +169,31 @@ def steps_overview(session: Session) -> HTML:
         for s in session.framework.steps
     ]
     return HTML(views.table(rows, ["Step", "Title", "What happens", "What it settles"]))
+
+
+# --- the MAP's part -------------------------------------------------------------------
+
+
+def map_how_we_got_here(plan: PublicPlan, session: Session) -> list[Block]:
+    """Step 1 in the MAP: when the team studied the framework, and what it went through."""
+    record = review.when_and_checklist(plan, 1)
+    if not record:
+        return []
+    fw = session.framework
+    predictors = sum(len(p["predictors"]) for p in fw.pillars)
+    metrics = sum(1 for m in session.catalog if m.is_metric)
+    intro = Paragraph(
+        "The coalition began by learning the approach it follows: "
+        f"{len(fw['dimensions'])} dimensions of mobility from poverty, "
+        f"{len(fw.pillars)} pillars of support with {predictors} predictors measured by "
+        f"{metrics} metric variables, {len(fw['metric_uses'])} ways to use the metrics, "
+        f"{len(fw['principles'])} planning principles and {len(fw['actor_types'])} types "
+        "of partners.",
+        lead=True,
+    )
+    answers = plan.value(STEP.checklist_section) or {}
+    covered = [item["text"] for item in STEP.checklist if answers.get(item["id"]) is True]
+    blocks: list[Block] = [intro, *record]
+    if covered:
+        blocks += [Paragraph("What the team went through together:"), BulletList(tuple(covered))]
+    return blocks

@@ -51,6 +51,7 @@ from IPython.display import HTML
 from workbook.data.catalog import Framework
 from workbook.display import views
 from workbook.display.charts import finish, nothing_yet
+from workbook.display.document import Block, BulletList, Callout, Paragraph, Table
 from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews
 from workbook.display.theme import (
@@ -73,9 +74,10 @@ from workbook.forms import (
     ShortText,
     SingleChoice,
 )
+from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
 from workbook.session import Session
-from workbook.steps import registry
+from workbook.steps import registry, review
 
 STEP = registry.step(3)
 RESPONSES_SECTION = STEP.section("responses")
@@ -756,3 +758,82 @@ class ReadinessReview(LiveViews):
             views.table(rows, ["Weak condition", "Action", "Owner", "Due", "Status"])
             + f'<p style="color:{colour}">{escape(note)}</p>'
         )
+
+
+# --- the MAP's part -------------------------------------------------------------------
+
+
+def owner_role(owner: object) -> str:
+    """The owner of an action as a role or unit, never a person's name."""
+    unit = owner.get("organisation") if isinstance(owner, Mapping) else None
+    return str(unit).strip() if unit and str(unit).strip() else "(role not recorded)"
+
+
+def map_how_we_got_here(plan: PublicPlan, session: Session) -> list[Block]:
+    """Step 3 in the MAP: the readiness judgement by the written rule, and the actions."""
+    record = review.when_and_checklist(plan, 3)
+    if not record:
+        return []
+    responses = plan.value(RESPONSES_SECTION) or []
+    conditions = conditions_of(session.framework)
+    stats = condition_stats(responses, conditions)
+    result = judge(stats)
+    names = {c["id"]: c["name"] for c in conditions}
+    names[OVERALL] = "Readiness overall"
+    roles = sorted({str(r.get("role")).strip() for r in responses if r.get("role")})
+    who = f" ({'; '.join(roles)})" if roles else ""
+    blocks: list[Block] = [
+        Paragraph(
+            f"The local government rated its readiness on {len(conditions)} conditions; "
+            f"{len(responses)} people took part{who}.",
+            lead=True,
+        ),
+        Callout(f"Overall judgement: {result.title}", result.next_step, kind="key"),
+    ]
+    if result.reasons:
+        blocks.append(BulletList(tuple(result.reasons)))
+    blocks.append(
+        Paragraph(
+            f"The rule: a condition is weak when the median rating is below {WEAK_BELOW:g} on "
+            f"the scale {SCALE_MIN} ({LEVELS[0].label}) to {SCALE_MAX} ({LEVELS[-1].label}), "
+            f"and contested when ratings lie {CONTESTED_SPREAD} or more levels apart; "
+            f"{NOT_READY_WEAK} weak conditions, or weak leadership commitment, mean not yet "
+            f"ready; conditions need {MIN_ANSWERS} ratings to be judged."
+        )
+    )
+    flagged = stats[stats["weak"] | stats["contested"]]
+    if not flagged.empty:
+        rows = tuple(
+            (r.name, format_median(r.median), f"{int(r.lowest)} to {int(r.highest)}",
+             WEAK if r.weak else CONTESTED)
+            for r in flagged.itertuples()
+        )  # fmt: skip
+        blocks.append(
+            Table(
+                "Conditions that are weak or contested",
+                ("Condition", "Median rating", "Lowest to highest", "Judgement"),
+                rows,
+            )
+        )
+    actions = plan.value(ACTIONS_SECTION) or []
+    statuses = dict((value, label) for label, value in ACTION_STATUSES)
+    if actions:
+        rows = tuple(
+            (names.get(a.get("condition"), str(a.get("condition") or "")),
+             str(a.get("action") or ""), owner_role(a.get("owner")),
+             review.long_date(a["due"]) if a.get("due") else "(no date)",
+             statuses.get(a.get("status"), "(no status)"))
+            for a in actions
+        )  # fmt: skip
+        blocks.append(
+            Table(
+                "Actions that close the readiness gaps",
+                ("Condition", "Action", "Owner (role or unit)", "Due", "Status"),
+                rows,
+            )
+        )
+    uncovered = [r.name for r in stats[stats["weak"]].itertuples()
+                 if not any(a.get("condition") == r.condition for a in actions)]  # fmt: skip
+    if uncovered:
+        blocks.append(Paragraph(f"Weak conditions without an action yet: {', '.join(uncovered)}."))
+    return [*blocks, *record]

@@ -111,13 +111,14 @@ class StepEntry:
 
 
 STEPS: tuple[StepEntry, ...] = (
-    StepEntry(1),
+    StepEntry(1, contributions={"how_we_got_here": "map_how_we_got_here"}),
     StepEntry(
         2,
         sections=(
             PlanSection("step2.peers", "Peers chosen for comparison"),
             PlanSection("step2.insights", "Preliminary insights"),
         ),
+        contributions={"how_we_got_here": "map_how_we_got_here", "findings": "map_findings"},
     ),
     StepEntry(
         3,
@@ -125,6 +126,7 @@ STEPS: tuple[StepEntry, ...] = (
             PlanSection("step3.responses", "Readiness ratings", private=("respondent",)),
             PlanSection("step3.actions", "Actions that close readiness gaps"),
         ),
+        contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
     StepEntry(
         4,
@@ -137,6 +139,7 @@ STEPS: tuple[StepEntry, ...] = (
             ),
             PlanSection("step4.launch", "Coalition launch"),
         ),
+        contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
 )
 

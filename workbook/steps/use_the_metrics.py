@@ -8,6 +8,8 @@ chart that depends on them is drawn again.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import altair as alt
 import ipywidgets as widgets
@@ -18,6 +20,7 @@ from workbook.analysis.compare import (
     SIMILAR_SHARE_OF_IQR,
     Comparison,
     PeerGroup,
+    PeerSuggestion,
     choose_peers,
     compare,
     numeric_values,
@@ -25,14 +28,24 @@ from workbook.analysis.compare import (
     trends,
 )
 from workbook.analysis.disparities import gap_trends, gaps, group_values
-from workbook.data.catalog import DIRECTION_WORDS
+from workbook.data.catalog import DIRECTION_WORDS, Metric
 from workbook.display import comparison_charts, views
+from workbook.display.document import (
+    Block,
+    BulletList,
+    Callout,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+)
 from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews, WithFallback
 from workbook.display.theme import ERROR
 from workbook.errors import ParameterError, WorkbookError
+from workbook.plan.public import PublicPlan
 from workbook.session import Session
-from workbook.steps import registry
+from workbook.steps import registry, review
 
 STEP = registry.step(2)
 PEERS_SECTION = STEP.section("peers")
@@ -527,3 +540,273 @@ def how_built(session: Session) -> HTML:
                 metric.bounds_kind, "none"),
         ])  # fmt: skip
     return HTML(views.table(rows, ["Metric", "Source", "Years with data", "Bounds"]))
+
+
+# --- the MAP's parts ------------------------------------------------------------------
+
+HIGHLIGHTS = 3  # concerns and strengths named in the MAP's headline
+BOUNDS_WORDS = {"ci": "95% confidence interval", "range": "range (not a statistical interval)"}
+
+
+def value_text(metric: Metric, value: object) -> str:
+    """A value with its unit, for sentences: '71.2% (share of adults ages 25-54)'."""
+    shown = format_value(value, metric.format)
+    if not shown:
+        return "no value"
+    unit = metric.unit
+    if metric.format == "dollars":
+        rest = unit.removeprefix("dollars").strip()
+        return f"{shown} {rest}".strip()
+    if unit.startswith("ratio (") and unit.endswith(")"):
+        unit = "ratio, " + unit.removeprefix("ratio (").removesuffix(")")
+    if metric.format in ("share", "index") or unit.startswith("ratio"):
+        return f"{shown} ({unit})"
+    return f"{shown} {unit}"
+
+
+def gap_text(metric: Metric, gap: float) -> str:
+    """A difference between groups in the metric's unit (shares in percentage points)."""
+    if metric.format == "share":
+        return f"{gap * 100:.1f} percentage points"
+    return value_text(metric, gap)
+
+
+def uncertainty_text(metric: Metric, row: Mapping[str, Any]) -> str:
+    """The bounds (where Urban publishes them) and the quality flag of one value."""
+    parts = []
+    if metric.bounds_kind and not (pd.isna(row["lower"]) or pd.isna(row["upper"])):
+        parts.append(
+            f"{BOUNDS_WORDS[metric.bounds_kind]} {format_value(row['lower'], metric.format)} "
+            f"to {format_value(row['upper'], metric.format)}"
+        )
+    quality = row["quality"]
+    parts.append(f"quality {quality}" if isinstance(quality, str) else "no quality flag")
+    return "; ".join(parts)
+
+
+def saved_peer_group(plan: PublicPlan, session: Session) -> PeerGroup:
+    """The peers saved in the plan for the session's place, as the team saw them.
+
+    Falls back to the suggestion when the plan holds no peers for this place; keys the
+    data no longer has are left out.
+    """
+    place = session.jurisdiction
+    saved = plan.value(PEERS_SECTION) or {}
+    if saved.get("jurisdiction") != place.key or not saved.get("keys"):
+        return suggest_peers(session.data, place)
+    reasons = saved.get("reasons") or {}
+    members = []
+    for key in saved["keys"]:
+        if key in session.data.index.index:
+            label = session.data.find(key).label
+            members.append(PeerSuggestion(key, label, str(reasons.get(key, ""))))
+    return PeerGroup(members, str(saved.get("method") or "chosen"), str(saved.get("note") or ""))
+
+
+def _step2_saved(plan: PublicPlan) -> bool:
+    return any(plan.saved(s.name) for s in STEP.plan_sections())
+
+
+def _badness(row: Mapping[str, Any]) -> float:
+    """How far into the unfavourable end of the national spread a value sits (0-50)."""
+    percentile = row["national_percentile"]
+    return (50 - percentile) if row["direction"] == "higher" else (percentile - 50)
+
+
+def _highlight(metric: Metric, row: Mapping[str, Any]) -> str:
+    lower = " (lower is better)" if metric.direction == "lower" else ""
+    return (
+        f"{metric.name}: {value_text(metric, row['value_number'])} in {row['year']} "
+        f"({uncertainty_text(metric, row)}), national percentile "
+        f"{row['national_percentile']:.0f} of 100{lower}."
+    )
+
+
+def _headline(comparison: Comparison, session: Session) -> list[Block]:
+    table = comparison.table
+    place = comparison.place
+    catalog = session.catalog
+    judged = table[table["vs_nation"].isin(["better", "worse", "similar"])]
+    better = int((judged["vs_nation"] == "better").sum())
+    worse = int((judged["vs_nation"] == "worse").sum())
+    years = table.loc[table["value"].notna(), "year"].dropna()
+    span = f"{int(years.min())} to {int(years.max())}" if len(years) else "no year"
+    population = (
+        f"{place.population:,.0f} people in {place.last_year}"
+        if place.population is not None and not pd.isna(place.population)
+        else "a population the data does not give"
+    )
+    blocks: list[Block] = [
+        Paragraph(
+            f"{place.label} ({place.key}), a {place.kind_word} of {population}, was compared "
+            f"on {int(table['value'].notna().sum())} metric values from the years {span} "
+            "(each metric in its most recent year).",
+            lead=True,
+        ),
+        Paragraph(
+            f"Against the national median it does better on {better} of the {len(judged)} "
+            f"metrics that can be judged and worse on {worse}; the other "
+            f"{len(judged) - better - worse} are within the margin the workbook treats as "
+            "similar."
+        ),
+    ]
+    ranked = judged.assign(badness=[_badness(r) for _, r in judged.iterrows()])
+    for word, verdict, ascending in (("concerns", "worse", False), ("strengths", "better", True)):
+        chosen = ranked[ranked["vs_nation"] == verdict].sort_values("badness", ascending=ascending)
+        items = [
+            _highlight(catalog[r["variable"]], r) for _, r in chosen.head(HIGHLIGHTS).iterrows()
+        ]
+        if items:
+            blocks += [Heading(f"Largest {word}", 3), BulletList(tuple(items))]
+    weak = int((table["quality"] == "Weak").sum())
+    missing = int((table["missing_reason"] != "").sum())
+    blocks.append(
+        Callout(
+            "How sure these numbers are",
+            f"{weak} of the values for {place.name} are rated Weak and are shown but never "
+            f"judged; {missing} metrics have no value for this place. Where Urban publishes a "
+            "95% confidence interval, a difference counts only when the comparison value lies "
+            "outside it.",
+            kind="caution",
+        )
+    )
+    return blocks
+
+
+def _figure(comparison: Comparison, session: Session) -> Figure:
+    table = comparison.table
+    chart = comparison_charts.overview(comparison, session.framework)
+    shown = int(table["national_percentile"].notna().sum())
+    counts = table["vs_nation"].replace("", "not judged").value_counts()
+    return Figure(
+        spec=chart.to_dict(),
+        caption=f"Where {comparison.place.label} stands on every metric, by pillar "
+        "(national percentile rank).",
+        alt=f"A dot chart with one dot per metric ({shown} in all), grouped by pillar, placed "
+        "by the share of places with a lower value (0 to 100). Compared with the national "
+        f"median, {counts.get('better', 0)} are better, {counts.get('worse', 0)} worse, "
+        f"{counts.get('similar', 0)} similar and {counts.get('not judged', 0)} not judged.",
+    )
+
+
+def _peers(group: PeerGroup, place) -> list[Block]:
+    if not group.members:
+        return [Paragraph(f"No peers could be found for {place.label} in this data.")]
+    how = (
+        "The coalition chose these peers itself."
+        if group.method == "chosen"
+        else "The workbook suggested these peers: the places nearest in population, census "
+        "region and metric profile."
+    )
+    rows = tuple((p.label, p.key, p.reason or "(no reason saved)") for p in group.members)
+    return [
+        Heading("Peers and why they were chosen", 3),
+        Paragraph(f"{how} {group.note}".strip()),
+        Table(f"The {len(rows)} peers of {place.label}", ("Peer", "Key", "Why"), rows),
+    ]
+
+
+def _disparities(session: Session) -> list[Block]:
+    place = session.jurisdiction
+    gap_table = gaps(group_values(session.data, place))
+    heading = Heading("Gaps between racial and ethnic groups", 3)
+    if gap_table.empty:
+        return [
+            heading,
+            Paragraph(f"The data has no values by race and ethnicity for {place.label}."),
+        ]
+    moves = gap_trends(gap_table).set_index("variable")
+    latest = gap_table.sort_values("year").groupby("variable").tail(1)
+    catalog = session.catalog
+    rows = []
+    for _, r in latest.sort_values("name").iterrows():
+        metric = catalog[r["variable"]]
+        move = moves.loc[r["variable"]]
+        since = (
+            "one year only"
+            if move["movement"] == "one year only"
+            else f"{move['movement']} since {move['first_year']} "
+            f"({gap_text(metric, move['first_gap'])})"
+        )
+        rows.append((
+            metric.name, str(r["year"]),
+            f"{r['high_group']}: {value_text(metric, r['high_value'])}",
+            f"{r['low_group']}: {value_text(metric, r['low_value'])}",
+            gap_text(metric, r["gap"]), since, r["worst_group"] or "(no better direction)",
+        ))  # fmt: skip
+    return [
+        heading,
+        Paragraph(
+            "For each metric Urban breaks down by race and ethnicity, the groups with the "
+            "highest and the lowest value in the latest year, the gap between them and how "
+            "it moved. Weak values are left out of the gaps."
+        ),
+        Table(
+            f"Largest gap between groups, by metric, in {place.label}",
+            ("Metric", "Year", "Highest", "Lowest", "Gap", "Since the first year", "Doing worst"),
+            tuple(rows),
+            wide=True,
+        ),
+    ]
+
+
+def _insights(plan: PublicPlan, session: Session) -> list[Block]:
+    """The team's own words, as plain text (every renderer escapes it)."""
+    records = plan.value(INSIGHTS_SECTION) or []
+    if not records:
+        return []
+    catalog = session.catalog
+    framework = session.framework
+    pillars = {p["id"]: p["name"] for p in framework.pillars}
+    blocks: list[Block] = [Heading("The team's preliminary insights", 3)]
+    for tag in INSIGHT_TAGS:
+        chosen = [r for r in records if r.get("tag") == tag]
+        if not chosen:
+            continue
+        blocks.append(Heading(f"{tag.capitalize()}s ({len(chosen)})", 4))
+        for record in chosen:
+            blocks.append(Paragraph(str(record.get("statement") or "")))
+            about = [catalog[v].name for v in record.get("metrics") or [] if v in catalog]
+            about += [pillars[p] for p in record.get("pillars") or [] if p in pillars]
+            if about:
+                blocks.append(Paragraph("About: " + "; ".join(about) + "."))
+            if record.get("notes"):
+                blocks.append(Paragraph(str(record["notes"])))
+    return blocks
+
+
+def map_findings(plan: PublicPlan, session: Session) -> list[Block]:
+    """Step 2 in the MAP's findings: the headline, a chart, peers, gaps and insights."""
+    if not _step2_saved(plan) or session.jurisdiction is None:
+        return []
+    group = saved_peer_group(plan, session)
+    comparison = compare(session.data, session.jurisdiction, group)
+    return [
+        *_headline(comparison, session),
+        _figure(comparison, session),
+        *_peers(group, session.jurisdiction),
+        *_disparities(session),
+        *_insights(plan, session),
+    ]
+
+
+def map_how_we_got_here(plan: PublicPlan, session: Session) -> list[Block]:
+    """Step 2 in the MAP's story: when the metrics were reviewed, with whom compared."""
+    record = review.when_and_checklist(plan, 2)
+    if not record:
+        return []
+    peers = plan.value(PEERS_SECTION) or {}
+    insights = plan.value(INSIGHTS_SECTION) or []
+    count = len(peers.get("keys") or [])
+    how = "chosen by the coalition" if peers.get("method") == "chosen" else "suggested"
+    lines = []
+    if count:
+        lines.append(f"The team compared its metrics with {count} peer places ({how}).")
+    counts = {t: sum(1 for r in insights if r.get("tag") == t) for t in INSIGHT_TAGS}
+    kinds = [f"{n} {t}{'' if n == 1 else 's'}" for t, n in counts.items()]
+    if insights:
+        lines.append(f"It recorded {len(insights)} preliminary insights ({', '.join(kinds)}).")
+    intro = Paragraph(
+        " ".join(lines) or "The team reviewed the Mobility Metrics for its place.", lead=True
+    )
+    return [intro, *record]
