@@ -139,7 +139,7 @@ def test_table_of_contents_links_jump_to_headings(page: Page):
 def test_ids_are_unique_even_inside_the_charts(page: Page):
     ids = [e.attrs["id"] for e in page.elements if "id" in e.attrs]
     assert len(ids) == len(set(ids))
-    assert "figure-2-gradient_0" in ids  # the second chart's legend, prefixed
+    assert any(i.startswith("figure-2-gradient") for i in ids)  # its legend, prefixed
 
 
 def test_tables_have_captions_and_column_headers(page: Page):
