@@ -248,7 +248,7 @@ def test_draft_and_synthetic_are_marked_and_disappear_when_final(document: Docum
 
 def test_print_stylesheet_puts_wide_tables_on_landscape_pages(source: str):
     assert "@page wide { size: landscape; }" in source
-    assert ".wide { page: wide; }" in source
+    assert "main > section > .wide { page: wide; }" in source
 
 
 def test_a_chart_may_not_load_data_from_outside():

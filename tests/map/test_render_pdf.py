@@ -127,8 +127,10 @@ def test_wide_table_prints_on_a_landscape_page(pdf, pages_text: list[str]):
     (index,) = [i for i, page in enumerate(pages_text) if "Table 2." in page]
     box = pdf.pages[index].mediabox
     assert float(box[2]) > float(box[3])
-    first = pdf.pages[0].mediabox
-    assert float(first[2]) < float(first[3])  # the rest stays portrait
+    for other in (0, index - 1, index + 1):  # the rest stays portrait, after it too
+        box = pdf.pages[other].mediabox
+        assert float(box[2]) < float(box[3])
+    assert h("Sub-measure") in pages_text[index + 1]
 
 
 def test_contents_page_shows_page_numbers(pages_text: list[str]):

@@ -103,7 +103,9 @@ figcaption, .label { font-size: .92rem; }
   h2, h3, h4, h5, h6, caption { break-after: avoid; }
   figure, tr, .callout, .gap { break-inside: avoid; }
   .table-wrap { overflow: visible; }
-  .wide { page: wide; }
+  /* Naming the ordinary page too makes the page after a wide table portrait again. */
+  main > section > * { page: text; }
+  main > section > .wide { page: wide; }
   a { color: inherit; }
 }
 """
