@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from workbook.display.document import Callout, Document, Gap, Part, Table
-from workbook.display.export import VEGALITE_VERSION
+from workbook.display.html import VEGALITE_VERSION
 from workbook.errors import WorkbookError
 
 TOC_TITLE = "Contents"
