@@ -6,6 +6,8 @@
                                                      retrying after each conflict
     python tests/plan/store_writer.py exit PLAN      save 'step2.peers' and exit as a
                                                      notebook kernel does, plan left open
+    python tests/plan/store_writer.py killed PLAN    save 'step2.peers', then be killed
+                                                     before any exit hook runs
     python tests/plan/store_writer.py hold PLAN      save, then keep a write transaction
                                                      open (and saving) until stdin closes
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -91,6 +94,14 @@ def exit_like_a_kernel(plan: str) -> None:
     os._exit(0)
 
 
+def killed(plan: str) -> None:
+    """Save, then die as a kernel ended by force does: no exit hooks, nothing closed."""
+    store = PlanStore.open(plan, author="kernel")
+    store.save("step2.peers", PEERS, 0)
+    print("saved", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 def hold(plan: str) -> None:
     """Keep saving, and hold a write transaction open until the test closes stdin."""
     with PlanStore.open(plan, author="holder") as store:
@@ -111,6 +122,8 @@ if __name__ == "__main__":
         crash(path)
     elif mode == "exit":
         exit_like_a_kernel(path)
+    elif mode == "killed":
+        killed(path)
     elif mode == "hold":
         hold(path)
     else:

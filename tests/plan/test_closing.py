@@ -37,6 +37,16 @@ def test_a_kernel_that_exits_leaves_its_saves_in_the_plan_file(plan, tmp_path):
         assert store.get("step2.peers").value == PEERS
 
 
+def test_a_kernel_killed_before_its_exit_hooks_still_left_its_saves_in_the_file(plan, tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(WRITER), "killed", str(plan)], capture_output=True, text=True
+    )
+    assert "saved" in done.stdout, done.stderr
+    copy = copy_alone(plan, tmp_path / "copy")
+    with PlanStore.open(copy, read_only=True) as store:
+        assert store.get("step2.peers").value == PEERS
+
+
 def test_closing_a_store_leaves_its_saves_in_the_file_while_others_keep_it_open(plan, tmp_path):
     reader = PlanStore.open(plan, read_only=False)  # another notebook, still open
     try:

@@ -5,7 +5,8 @@ checkpoint. SQLite checkpoints by itself only when the last connection to a file
 and a notebook kernel exits without closing its plan: the latest answers then sit in the
 ``-wal`` file, and a copy of ``plan.sqlite`` alone lacks them. So a writable store
 checkpoints when it closes, and every writable store still open when the process exits
-is closed then (an :mod:`atexit` hook, which kernels run when they shut down).
+is closed then (an :mod:`atexit` hook, which kernels run when they shut down). Each
+save is also followed by a checkpoint that never waits, for kernels killed before exit.
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ def checkpoint(conn: sqlite3.Connection) -> bool:
     except sqlite3.Error:
         return False
     return busy == 0
+
+
+def fold_in(conn: sqlite3.Connection) -> None:
+    """After a save: copy what no reader still needs into the plan file, without waiting.
+
+    A kernel can be killed before its exit hooks run (a shutdown that takes too long is
+    ended by force); this keeps the plan file complete after every save even then. A
+    PASSIVE checkpoint never blocks: what a reader still needs is copied later.
+    """
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.Error:
+        pass  # the save itself is committed; a later checkpoint copies it
 
 
 def track(store: PlanStore) -> None:

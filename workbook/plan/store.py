@@ -349,6 +349,7 @@ class PlanStore:
                         "Check there is free disk space and the file is writable, then save again",
                     ) from None
                 raise
+            closing.fold_in(conn)
 
     @contextmanager
     def _readable(self, section: str) -> Iterator[None]:
