@@ -19,6 +19,7 @@ from typing import Any
 
 from workbook.display import views
 from workbook.display.theme import ERROR, SUCCESS
+from workbook.errors import printable
 from workbook.forms.cells import FORMULA_STARTS, looks_like_formula
 from workbook.forms.errors import FormSpecError
 from workbook.forms.fields import Field, Number, norm_header
@@ -43,6 +44,12 @@ class ImportProblem:
     row: int  # as a spreadsheet numbers it: the header is row 1; 0 means the whole file
     column: str
     problem: str
+
+    def __post_init__(self) -> None:
+        # Column names and problems quote the file: control characters in it must not
+        # reach a terminal or a log as escape sequences.
+        object.__setattr__(self, "column", printable(self.column))
+        object.__setattr__(self, "problem", printable(self.problem))
 
     def __str__(self) -> str:
         where = "file" if self.row == 0 else f"row {self.row}"
@@ -116,7 +123,7 @@ def _source_bytes(source: Any, max_bytes: int, report: RecordImportReport) -> by
         isinstance(source, list | tuple) and source and isinstance(source[0], Mapping)
     ):
         item = source if isinstance(source, Mapping) else source[0]
-        report.source = str(item.get("name", "uploaded file"))
+        report.source = printable(item.get("name", "uploaded file"))
         source = item.get("content", b"")
     elif isinstance(source, list | tuple):
         report.problems.append(ImportProblem(0, "", "No file was chosen."))
@@ -130,7 +137,7 @@ def _source_bytes(source: Any, max_bytes: int, report: RecordImportReport) -> by
         return data
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        report.source = path.name
+        report.source = printable(path.name)
         try:
             size = path.stat().st_size
             if size > max_bytes:
