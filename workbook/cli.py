@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbook.errors import WorkbookError
+from workbook.errors import WorkbookError, printable
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -111,6 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands.add_parser("sample", help="regenerate the bundled synthetic sample")
 
     _add_map_command(commands)
+
+    plan = commands.add_parser("plan", help="look after a coalition's plan file")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True)
+    backup = plan_commands.add_parser(
+        "backup", help="copy a plan safely, even while notebooks are saving to it"
+    )
+    backup.add_argument("plan", help="the plan file, e.g. output/06037/plan.sqlite")
+    backup.add_argument("copy", help="the new file to write, e.g. plan-2025-03-01.sqlite")
+    backup.add_argument("--force", action="store_true", help="replace COPY if it exists")
+    load = plan_commands.add_parser(
+        "import", help="make a plan file from a JSON export (e.g. the example plan)"
+    )
+    load.add_argument("export", help="a JSON export, e.g. data/examples/sample_plan.json")
+    load.add_argument("plan", help="the plan file to create; an existing one is never replaced")
 
     export = commands.add_parser("export", help="write the offline HTML copy of a notebook")
     export.add_argument("notebook")
@@ -269,6 +283,20 @@ def main_batch(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
+def _plan(args: argparse.Namespace) -> int:
+    if args.plan_command == "import":
+        from workbook.plan.store import import_plan
+
+        made = import_plan(args.export, args.plan)
+        print(printable(f"Made {made} from {args.export}."))
+        return 0
+    from workbook.plan.backup import backup_plan
+
+    copy = backup_plan(args.plan, args.copy, force=args.force)
+    print(printable(f"Backed up {args.plan} to {copy.resolve()} (checked: it opens as a plan)."))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -276,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "data":
             return _data(args)
+        if args.command == "plan":
+            return _plan(args)
         if args.command == "serve":
             from workbook.serve.server import main_serve
 

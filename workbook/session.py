@@ -156,6 +156,15 @@ def _text_parameter(name: str, value: object) -> str | None:
     return value.strip() or None
 
 
+def default_output_dir(jurisdiction: Jurisdiction | None) -> str:
+    """``output/<key>``: the folder (and plan) `workbook run` and `serve` use too.
+
+    One default everywhere, so two jurisdictions opened from the same folder never
+    share a plan by accident, however their notebooks are run.
+    """
+    return str(Path("output") / jurisdiction.key) if jurisdiction else "output"
+
+
 def start(
     step: int,
     jurisdiction: object = None,
@@ -182,7 +191,7 @@ def start(
         jurisdiction = data.default_jurisdiction
     if jurisdiction not in (None, ""):
         chosen = data.find(jurisdiction, kind=kind)
-    out = _text_parameter("output_dir", output_dir) or "output"
+    out = _text_parameter("output_dir", output_dir) or default_output_dir(chosen)
     plan = _text_parameter("plan_path", plan_path)
     session = Session(
         step=framework.step(step),

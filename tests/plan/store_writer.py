@@ -4,6 +4,12 @@
     python tests/plan/store_writer.py contend PLAN NAME N START
                                                      add N entries to one shared list,
                                                      retrying after each conflict
+    python tests/plan/store_writer.py exit PLAN      save 'step2.peers' and exit as a
+                                                     notebook kernel does, plan left open
+    python tests/plan/store_writer.py killed PLAN    save 'step2.peers', then be killed
+                                                     before any exit hook runs
+    python tests/plan/store_writer.py hold PLAN      save, then keep a write transaction
+                                                     open (and saving) until stdin closes
 
 Documents are generated from a sequence number, so the test can rebuild every document
 a writer could have saved and check that what it finds is one of them, whole.
@@ -11,7 +17,10 @@ a writer could have saved and check that what it finds is one of them, whole.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -69,9 +78,53 @@ def contend(plan: str, name: str, count: int, start_at: float) -> None:
                 break
 
 
+PEERS = {"keys": ["98001", "98002", "98003"], "note": "saved by a kernel"}
+
+
+def exit_like_a_kernel(plan: str) -> None:
+    """Save, then exit as a notebook kernel does: exit hooks run, the store is never closed.
+
+    A plain script frees its objects on the way out (which closes the connection); a
+    kernel's namespace outlives it, so os._exit after the hooks is the faithful copy.
+    """
+    store = PlanStore.open(plan, author="kernel")
+    store.save("step2.peers", PEERS, 0)
+    print("saved", flush=True)
+    atexit._run_exitfuncs()
+    os._exit(0)
+
+
+def killed(plan: str) -> None:
+    """Save, then die as a kernel ended by force does: no exit hooks, nothing closed."""
+    store = PlanStore.open(plan, author="kernel")
+    store.save("step2.peers", PEERS, 0)
+    print("saved", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def hold(plan: str) -> None:
+    """Keep saving, and hold a write transaction open until the test closes stdin."""
+    with PlanStore.open(plan, author="holder") as store:
+        record = store.save("busy", {"n": 0}, 0)
+        for n in range(1, 50):
+            record = store.save("busy", {"n": n}, record.version)
+        conn = store.connection
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE sections SET value = '{\"n\":-1}' WHERE name = 'busy'")
+        print("holding", flush=True)
+        sys.stdin.read()
+        conn.execute("ROLLBACK")
+
+
 if __name__ == "__main__":
     mode, path, *rest = sys.argv[1:]
     if mode == "crash":
         crash(path)
+    elif mode == "exit":
+        exit_like_a_kernel(path)
+    elif mode == "killed":
+        killed(path)
+    elif mode == "hold":
+        hold(path)
     else:
         contend(path, rest[0], int(rest[1]), float(rest[2]))

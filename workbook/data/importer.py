@@ -31,7 +31,7 @@ from workbook.data.schema import (
     TableSpec,
     table_for_file,
 )
-from workbook.errors import DataFileError, DataSourceError
+from workbook.errors import DataFileError, DataSourceError, printable
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "mobility-workbook-data"
@@ -402,7 +402,8 @@ class ImportReport:
         lines.append(f"  metrics present: {len(m['metrics'])}")
         lines.extend(f"  note: {note}" for note in m["notes"])
         lines.append(f"  stored in {self.folder}")
-        return "\n".join(lines)
+        # Notes, labels and file names quote what was imported: escape control characters.
+        return printable("\n".join(lines))
 
 
 def import_folder(source: Path, dest: Path, release: str | None = None) -> ImportReport:
@@ -425,7 +426,7 @@ def import_folder(source: Path, dest: Path, release: str | None = None) -> Impor
         for name, path in files.items():
             result = read_table(path, TABLES[name])
             frames[name] = result.frame
-            notes.extend(result.notes)
+            notes.extend(printable(note) for note in result.notes)
         for kind in ("county", "place"):
             long_name, recent_name = f"{kind}_longitudinal", f"{kind}_recent"
             if long_name in frames and recent_name not in frames:

@@ -12,13 +12,14 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbook.display import views
 from workbook.display.theme import ERROR, SUCCESS
+from workbook.errors import printable
 from workbook.forms.cells import FORMULA_STARTS, looks_like_formula
 from workbook.forms.errors import FormSpecError
 from workbook.forms.fields import Field, Number, norm_header
@@ -43,6 +44,12 @@ class ImportProblem:
     row: int  # as a spreadsheet numbers it: the header is row 1; 0 means the whole file
     column: str
     problem: str
+
+    def __post_init__(self) -> None:
+        # Column names and problems quote the file: control characters in it must not
+        # reach a terminal or a log as escape sequences.
+        object.__setattr__(self, "column", printable(self.column))
+        object.__setattr__(self, "problem", printable(self.problem))
 
     def __str__(self) -> str:
         where = "file" if self.row == 0 else f"row {self.row}"
@@ -71,8 +78,12 @@ class RecordImportReport:
         return not self.problems
 
     def summary(self) -> str:
-        if self.rows == 0 and self.problems:
-            return f"Nothing imported from {self.source or 'the file'}: {self.problems[0].problem}"
+        refusal = next((p for p in self.problems if p.row == 0), None)
+        if refusal is None and self.rows == 0 and self.problems:
+            refusal = self.problems[0]
+        if refusal is not None:
+            # A problem with the whole file: nothing of it was imported.
+            return f"Nothing imported from {self.source or 'the file'}: {refusal.problem}"
         bad_rows = len({p.row for p in self.problems if p.row > 0})
         text = f"{self.rows} row{'s' if self.rows != 1 else ''} read, {self.added} added."
         if self.problems and self.added == 0:
@@ -112,7 +123,7 @@ def _source_bytes(source: Any, max_bytes: int, report: RecordImportReport) -> by
         isinstance(source, list | tuple) and source and isinstance(source[0], Mapping)
     ):
         item = source if isinstance(source, Mapping) else source[0]
-        report.source = str(item.get("name", "uploaded file"))
+        report.source = printable(item.get("name", "uploaded file"))
         source = item.get("content", b"")
     elif isinstance(source, list | tuple):
         report.problems.append(ImportProblem(0, "", "No file was chosen."))
@@ -126,7 +137,7 @@ def _source_bytes(source: Any, max_bytes: int, report: RecordImportReport) -> by
         return data
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        report.source = path.name
+        report.source = printable(path.name)
         try:
             size = path.stat().st_size
             if size > max_bytes:
@@ -162,45 +173,156 @@ def _excel_cell(value: Any) -> str:
     return str(value)
 
 
-def _excel_to_text(data: bytes, report: RecordImportReport) -> str | None:
-    """The first sheet of an Excel workbook as CSV text, read with computed values."""
-    import openpyxl
+def too_many_rows(max_rows: int) -> ImportProblem:
+    """The refusal of a file over the row limit: the whole file, never a part of it."""
+    return ImportProblem(
+        0,
+        "",
+        f"The file has more than {max_rows} rows, the limit, so nothing was imported. "
+        f"Split it into files of at most {max_rows} rows (each with the header row) and "
+        "import them one after another, or raise max_import_rows.",
+    )
+
+
+# A sheet's XML is many times the size of its text; past this many times the size
+# limit, the workbook unpacks to more than any sheet within the limits would.
+UNPACKED_FACTOR = 20
+
+
+def _not_a_workbook(report: RecordImportReport) -> None:
+    report.problems.append(ImportProblem(
+        0, "", "This is a zip file but not an Excel workbook that can be read. Save it "
+        "from Excel as .xlsx or as 'CSV UTF-8 (comma delimited)' and import that file.",
+    ))  # fmt: skip
+
+
+def _excel_to_text(
+    data: bytes, report: RecordImportReport, max_rows: int, max_bytes: int
+) -> str | None:
+    """The first sheet of an Excel workbook as CSV text, read with computed values.
+
+    The sheet is read as a stream, row by row, stopping at the limits: a small file can
+    declare millions of rows, and openpyxl's own read-only loader scans a whole sheet
+    to size it before the first row is handed out.
+    """
+    import zipfile
+
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        if unpacked > UNPACKED_FACTOR * max_bytes:
+            report.problems.append(ImportProblem(
+                0, "", f"The workbook unpacks to {_size(unpacked)}, more than a sheet within "
+                f"the limit of {_size(max_bytes)} would. Split it into smaller files, or save "
+                "it as 'CSV UTF-8' and import that.",
+            ))  # fmt: skip
+            return None
         # data_only: the values Excel last computed, never the formulas themselves.
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            (sheet, rel)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
     except Exception:  # noqa: BLE001 - any failure means "not a workbook we can read"
-        report.problems.append(ImportProblem(
-            0, "", "This is a zip file but not an Excel workbook that can be read. Save it "
-            "from Excel as .xlsx or as 'CSV UTF-8 (comma delimited)' and import that file.",
-        ))  # fmt: skip
+        _not_a_workbook(report)
         return None
-    sheet = book.worksheets[0]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    width = 0
-    for row in sheet.iter_rows(values_only=True):
-        cells = [_excel_cell(v) for v in row]
-        used = max((i + 1 for i, c in enumerate(cells) if c != ""), default=0)
-        if used == 0:
-            continue  # blank rows are not records
-        width = width or used  # the header row sets the width
-        # Empty cells at the end stay, so a row lines up with the header as in a CSV.
-        writer.writerow(cells[: max(width, used)] + [""] * (width - len(cells)))
-    book.close()
-    if len(book.worksheets) > 1:
+    if not sheets:
+        _not_a_workbook(report)
+        return None
+    sheet, rel = sheets[0]
+    book = reader.wb
+    try:
+        with reader.archive.open(rel.target) as source:
+            parser = WorkSheetParser(
+                source,
+                reader.shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            rows = (_row_values(cells) for _, cells in parser.parse())
+            text = _sheet_text(rows, report, max_rows, max_bytes)
+    except Exception:  # noqa: BLE001 - broken XML part-way through the sheet
+        _not_a_workbook(report)
+        return None
+    finally:
+        reader.archive.close()
+    if len(sheets) > 1:
         report.warnings.append(
             ImportProblem(
-                0, "", f"Read the first sheet, '{sheet.title}'; the other sheets were left out."
+                0, "", f"Read the first sheet, '{sheet.name}'; the other sheets were left out."
             )
         )
     report.encoding = "xlsx"
+    return text
+
+
+def _row_values(cells: list[dict]) -> list[Any]:
+    """One parsed sheet row as a list of values, by column (empty cells as None)."""
+    values: list[Any] = [None] * max((c["column"] for c in cells), default=0)
+    for cell in cells:
+        values[cell["column"] - 1] = cell["value"]
+    return values
+
+
+def _sheet_text(
+    rows: Iterator[list[Any]], report: RecordImportReport, max_rows: int, max_bytes: int
+) -> str | None:
+    """Sheet rows as CSV text: the header and at most ``max_rows + 1`` records.
+
+    One record past the limit is kept so the row check refuses the file; blank rows are
+    skipped but counted, so a sheet of millions of empty rows is refused too.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    width = 0
+    records = blank = 0
+    for row in rows:
+        cells = [_excel_cell(v) for v in row]
+        used = max((i + 1 for i, c in enumerate(cells) if c != ""), default=0)
+        if used == 0:
+            blank += 1  # blank rows are not records
+            if blank > max_rows:
+                report.problems.append(too_many_rows(max_rows))
+                return None
+            continue
+        width = width or used  # the header row sets the width
+        # Empty cells at the end stay, so a row lines up with the header as in a CSV.
+        writer.writerow(cells[: max(width, used)] + [""] * (width - len(cells)))
+        if out.tell() > max_bytes:
+            report.problems.append(
+                ImportProblem(
+                    0,
+                    "",
+                    f"The sheet holds more than {_size(max_bytes)} of text, the limit. Split "
+                    "it into smaller files, or raise max_import_bytes.",
+                )
+            )
+            return None
+        records += 1
+        if records > max_rows + 1:  # the header and one record past the limit
+            break
     return out.getvalue()
 
 
-def _decode(data: bytes, encoding: str | None, report: RecordImportReport) -> str | None:
+def _decode(
+    data: bytes,
+    encoding: str | None,
+    report: RecordImportReport,
+    max_rows: int = DEFAULT_MAX_IMPORT_ROWS,
+    max_bytes: int = DEFAULT_MAX_IMPORT_BYTES,
+) -> str | None:
     if data.startswith(b"PK\x03\x04"):
-        return _excel_to_text(data, report)
+        return _excel_to_text(data, report, max_rows, max_bytes)
     if encoding:
         try:
             text = data.decode(encoding)
@@ -259,7 +381,7 @@ def parse_csv(
     """Read records from a CSV file and check every row; returns (valid rows, report)."""
     report = RecordImportReport()
     data = _source_bytes(source, max_bytes, report)
-    text = None if data is None else _decode(data, encoding, report)
+    text = None if data is None else _decode(data, encoding, report, max_rows, max_bytes)
     if text is None:
         return [], report
     if not text.strip():
@@ -344,14 +466,9 @@ def parse_csv(
             continue  # blank lines, common at the end of exported files
         report.rows += 1
         if report.rows > max_rows:
-            report.problems.append(
-                ImportProblem(
-                    row_number,
-                    "",
-                    f"The file has more than {max_rows} rows; split it, or raise max_import_rows.",
-                )
-            )
-            break
+            # The whole file or nothing: importing the first rows would hide the rest.
+            report.problems.append(too_many_rows(max_rows))
+            return [], report
         if len(row) != len(header):
             report.problems.append(
                 ImportProblem(

@@ -31,6 +31,28 @@ class PlanFileError(WorkbookError):
         super().__init__(f"plan file {self.path}: {problem}. Fix: {fix}")
 
 
+def damaged_section_fix(section: str) -> str:
+    """What to do about one section whose saved answers cannot be read."""
+    return (
+        "Every other section can still be read. Restore the plan from a backup (workbook "
+        "plan backup makes one) or from an exported .json file (import_plan); or delete "
+        f"this section's answers with store.delete_section('{section}') and enter them "
+        "again (its earlier versions stay in the history)"
+    )
+
+
+class DamagedSectionError(PlanFileError):
+    """One section's saved answers cannot be read; the rest of the plan can."""
+
+    def __init__(self, path: object, section: str, problem: str) -> None:
+        self.section = section
+        super().__init__(
+            path,
+            f"the answers saved in section '{section}' are damaged: {problem}",
+            damaged_section_fix(section),
+        )
+
+
 class PlanValueError(WorkbookError, ValueError):
     """A section name or a value cannot be stored in a plan."""
 

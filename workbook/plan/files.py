@@ -51,7 +51,7 @@ def empty_or_missing(path: Path) -> bool:
         return True
 
 
-def _temp_beside(path: Path, purpose: str) -> Path:
+def temp_beside(path: Path, purpose: str) -> Path:
     # Hidden, unique, and in the same folder, so a rename or link into place is atomic.
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.{purpose}")
 
@@ -70,7 +70,7 @@ def new_plan_beside(
     whatever happened.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_beside(path, purpose)
+    temp = temp_beside(path, purpose)
     try:
         conn = connect(str(temp), timeout)
         try:
@@ -106,7 +106,7 @@ def create(path: Path, timeout: float) -> None:
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_beside(path, "tmp")
+    temp = temp_beside(path, "tmp")
     try:
         with temp.open("w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

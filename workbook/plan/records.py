@@ -24,6 +24,18 @@ SECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 MAX_DEPTH = 64
 
 
+class UnreadableValue(ValueError):
+    """A stored JSON text no longer parses: the file was changed outside the workbook."""
+
+
+def load(text: object) -> Any:
+    """The value of a stored JSON text, or UnreadableValue (the store names the section)."""
+    try:
+        return json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:  # JSONDecodeError, or a number/NULL put there
+        raise UnreadableValue(f"its JSON text cannot be read ({exc})") from None
+
+
 @dataclass(frozen=True)
 class Record:
     """One section's current value and who saved it; version 0 means never saved."""
@@ -38,11 +50,21 @@ class Record:
         return self.version > 0
 
     @classmethod
-    def from_row(cls, row: tuple | None) -> Record:
-        """The record of a (value text, version, saved_at, saved_by, ...) row; empty for None."""
+    def from_row(cls, row: tuple | None, unreadable_as_none: bool = False) -> Record:
+        """The record of a (value text, version, saved_at, saved_by, ...) row; empty for None.
+
+        A value that cannot be read raises UnreadableValue, or is None when
+        ``unreadable_as_none`` (for saving over it: its version and saver still count).
+        """
         if row is None:
             return cls()
-        return cls(json.loads(row[0]), row[1], row[2], row[3])
+        try:
+            value = load(row[0])
+        except UnreadableValue:
+            if not unreadable_as_none:
+                raise
+            value = None
+        return cls(value, row[1], row[2], row[3])
 
 
 @dataclass(frozen=True)
@@ -75,7 +97,7 @@ class Conflict:
     @classmethod
     def from_row(cls, row: tuple) -> Conflict:
         """The conflict of a row selected with ``columns(Conflict)``."""
-        return cls(*row[:6], json.loads(row[6]), *row[7:])
+        return cls(*row[:6], load(row[6]), *row[7:])
 
 
 @dataclass(frozen=True)
@@ -91,7 +113,7 @@ class Draft:
     @classmethod
     def from_row(cls, row: tuple) -> Draft:
         """The draft of a row selected with ``columns(Draft)``."""
-        return cls(row[0], row[1], json.loads(row[2]), row[3], row[4])
+        return cls(row[0], row[1], load(row[2]), row[3], row[4])
 
 
 def columns(kind: type) -> str:

@@ -40,16 +40,19 @@ import json
 import os
 import sqlite3
 import threading
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
+from workbook.plan import closing
 from workbook.plan.checks import SQLITE_MAGIC, check_header, identify, sqlite_problem
 from workbook.plan.errors import (
     DAMAGED_FIX,
     ConflictError,
+    DamagedSectionError,
     PlanBusyError,
     PlanFileError,
     PlanValueError,
@@ -72,9 +75,11 @@ from workbook.plan.records import (
     Conflict,
     Draft,
     Record,
+    UnreadableValue,
     check_section_name,
     columns,
     encode_section,
+    load,
     now_utc,
 )
 from workbook.plan.schema import (
@@ -87,7 +92,13 @@ from workbook.plan.schema import (
     migrate,
     migration,
 )
-from workbook.plan.transfer import EXPORT_FORMAT, collect_export, import_plan, write_export
+from workbook.plan.transfer import (
+    EXPORT_FORMAT,
+    collect_export,
+    import_plan,
+    unreadable_message,
+    write_export,
+)
 from workbook.plan.wording import describe_saver, describe_time
 
 __all__ = [
@@ -105,6 +116,7 @@ __all__ = [
     "Change",
     "Conflict",
     "ConflictError",
+    "DamagedSectionError",
     "Draft",
     "Migration",
     "PlanBusyError",
@@ -197,7 +209,9 @@ class PlanStore:
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path, author=author)
+        store = cls(conn, path, author=author)
+        closing.track(store)
+        return store
 
     @classmethod
     def _open_read_only(cls, path: Path, author: str, timeout: float) -> PlanStore:
@@ -244,11 +258,19 @@ class PlanStore:
         return cls(conn, path, author=author, read_only=True, snapshot=snapshot)
 
     def close(self) -> None:
-        """Close the file; the last connection to close folds the WAL back into it."""
+        """Close the file, first folding the write-ahead log back into it.
+
+        SQLite does that by itself only when the last connection closes; checkpointing
+        here means the plan file alone holds every save as soon as this store is closed,
+        even while other notebooks keep it open. A view-mode store never writes.
+        """
         with self._lock:
             if self._conn is not None:
+                if not self.read_only:
+                    closing.checkpoint(self._conn)
                 self._conn.close()
                 self._conn = None
+        closing.forget(self)
 
     def __enter__(self) -> PlanStore:
         return self
@@ -327,6 +349,15 @@ class PlanStore:
                         "Check there is free disk space and the file is writable, then save again",
                     ) from None
                 raise
+            closing.fold_in(conn)
+
+    @contextmanager
+    def _readable(self, section: str) -> Iterator[None]:
+        """Name the section, the file and the fix when a saved value cannot be read."""
+        try:
+            yield
+        except UnreadableValue as exc:
+            raise DamagedSectionError(self.path, section, str(exc)) from None
 
     # -- reading --
 
@@ -353,16 +384,18 @@ class PlanStore:
         check_section_name(section)
         with self._reading() as conn:
             row = self._current(conn, section)
-        record = Record.from_row(row)
-        if public and row is not None:
-            return replace(record, value=strip_private(record.value, json.loads(row[4])))
+        with self._readable(section):
+            record = Record.from_row(row)
+            if public and row is not None:
+                return replace(record, value=strip_private(record.value, load(row[4])))
         return record
 
     def private_paths(self, section: str) -> list[str]:
         """The parts of a section marked private by the last save."""
         with self._reading() as conn:
             row = conn.execute("SELECT private FROM sections WHERE name = ?", (section,)).fetchone()
-        return json.loads(row[0]) if row else []
+        with self._readable(section):
+            return load(row[0]) if row else []
 
     def get_version(self, section: str, version: int) -> Record:
         """The section as it was at ``version`` (from history); empty if no such version."""
@@ -371,7 +404,8 @@ class PlanStore:
                 f"SELECT {columns(Record)} FROM history WHERE section = ? AND version = ?",
                 (section, version),
             ).fetchone()
-        return Record.from_row(row)
+        with self._readable(section):
+            return Record.from_row(row)
 
     def history(self, section: str | None = None) -> list[Change]:
         """Every change, oldest first; only one section's when ``section`` is given."""
@@ -397,7 +431,11 @@ class PlanStore:
             query += " AND status = 'open'"
         with self._reading() as conn:
             rows = conn.execute(query + " ORDER BY id", args).fetchall()
-        return [Conflict.from_row(r) for r in rows]
+        conflicts = []
+        for row in rows:
+            with self._readable(row[1]):
+                conflicts.append(Conflict.from_row(row))
+        return conflicts
 
     def get_draft(self, section: str, author: str | None = None) -> Draft | None:
         """Unsaved values kept for ``section`` by ``author`` (default: this store's)."""
@@ -407,7 +445,8 @@ class PlanStore:
                 f"SELECT {columns(Draft)} FROM drafts WHERE section = ? AND author = ?",
                 (section, who),
             ).fetchone()
-        return Draft.from_row(row) if row else None
+        with self._readable(section):
+            return Draft.from_row(row) if row else None
 
     # -- writing --
 
@@ -446,7 +485,8 @@ class PlanStore:
                 # would change nothing, and nothing would be lost by not saving.
                 self._drop_draft(conn, section, who)
                 return Record.from_row(current)
-            record = Record.from_row(current)
+            # A damaged value can still be saved over: its version and saver still count.
+            record = Record.from_row(current, unreadable_as_none=True)
             if base_version != record.version:
                 cursor = conn.execute(
                     "INSERT INTO conflicts (section, base_version, current_version, "
@@ -499,7 +539,7 @@ class PlanStore:
                     f"conflict #{conflict_id} on '{section}' was already settled ({status})"
                 )
             current = self._current(conn, section)
-            record = Record.from_row(current)
+            record = Record.from_row(current, unreadable_as_none=True)
             if keep == "mine":
                 if base_version is not None and base_version != record.version:
                     stale = ConflictError(section, base_version, record, conflict_id, who)
@@ -573,8 +613,18 @@ class PlanStore:
         current: tuple | None,
         note: str = "",
     ) -> Record:
-        version = (current[1] if current else 0) + 1
-        old = json.loads(current[0]) if current else None
+        if current is not None:
+            version = current[1] + 1
+        else:
+            # A deleted section goes on from its last version: history keeps them all.
+            last = conn.execute(
+                "SELECT MAX(version) FROM history WHERE section = ?", (section,)
+            ).fetchone()[0]
+            version = (last or 0) + 1
+        try:
+            old = load(current[0]) if current else None
+        except UnreadableValue:
+            old, note = None, note + "replaced damaged answers: "
         value = json.loads(text)
         conn.execute(
             "INSERT INTO sections (name, value, version, saved_at, saved_by, private) "
@@ -591,6 +641,18 @@ class PlanStore:
         # The draft is now part of the plan: drop it in the same transaction.
         self._drop_draft(conn, section, who)
         return Record(value, version, when, who)
+
+    def delete_section(self, section: str, author: str | None = None) -> None:
+        """Remove a section's current answers (and drafts), e.g. answers that were damaged.
+
+        Its history stays, so earlier versions can still be read with :meth:`get_version`;
+        the next save of the section continues the version numbers.
+        """
+        check_section_name(section)
+        self._require_writable(section)
+        with self._writing() as conn:
+            conn.execute("DELETE FROM sections WHERE name = ?", (section,))
+            conn.execute("DELETE FROM drafts WHERE section = ?", (section,))
 
     # -- export --
 
@@ -609,4 +671,8 @@ class PlanStore:
         The full export rebuilds the plan exactly with :func:`import_plan`; a public
         export is for sharing (no private parts, no values in history).
         """
-        return write_export(path, self.export_data(public))
+        data = self.export_data(public)
+        target = write_export(path, data)
+        if data.get("unreadable"):
+            warnings.warn(unreadable_message(self.path, target, data["unreadable"]), stacklevel=2)
+        return target

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from workbook.errors import printable
 from workbook.plan.errors import PlanFileError
 from workbook.plan.files import DEFAULT_TIMEOUT, new_plan_beside, plan_path, write_atomically
 from workbook.plan.history import summarise
@@ -23,12 +24,15 @@ from workbook.plan.records import (
     Change,
     Conflict,
     Draft,
+    UnreadableValue,
     canonical,
     check_section_name,
     columns,
     encode_section,
+    load,
 )
 from workbook.plan.schema import APPLICATION, SCHEMA_VERSION
+from workbook.plan.wording import counted, name_list
 
 EXPORT_FORMAT = "mobility-workbook-plan-export"
 
@@ -37,14 +41,30 @@ EXPORT_FORMAT = "mobility-workbook-plan-export"
 
 
 def collect_export(conn: sqlite3.Connection, public: bool = False) -> dict:
-    """The whole plan as plain data, read in the caller's transaction (one snapshot)."""
+    """The whole plan as plain data, read in the caller's transaction (one snapshot).
+
+    A saved value that cannot be read (the file was changed outside the workbook) is left
+    out and listed under ``"unreadable"``, so one damaged record never stops an export.
+    """
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    unreadable: list[dict] = []
+
+    def readable(table: str, section: str, text: str, **where: Any) -> tuple[bool, Any]:
+        try:
+            return True, load(text)
+        except UnreadableValue as exc:
+            unreadable.append({"table": table, "section": section, **where, "problem": str(exc)})
+            return False, None
+
     sections = {}
     for name, text, version, at, by, private in conn.execute(
-        "SELECT name, value, version, saved_at, saved_by, private FROM sections"
+        "SELECT name, value, version, saved_at, saved_by, private FROM sections ORDER BY name"
     ):
-        paths = json.loads(private)
-        value = json.loads(text)
+        ok, value = readable("sections", name, text, version=version)
+        if ok:
+            ok, paths = readable("sections", name, private, version=version)
+        if not ok:
+            continue
         sections[name] = {
             "value": strip_private(value, paths) if public else value,
             "version": version,
@@ -56,7 +76,9 @@ def collect_export(conn: sqlite3.Connection, public: bool = False) -> dict:
     for row in conn.execute(f"SELECT {columns(Change)}, value FROM history ORDER BY id"):
         entry = asdict(Change(*row[:6]))
         if not public:
-            entry["value"] = json.loads(row[6])
+            ok, entry["value"] = readable("history", row[1], row[6], version=row[2])
+            if not ok:
+                continue
         history.append(entry)
     data = {
         "format": EXPORT_FORMAT,
@@ -67,15 +89,29 @@ def collect_export(conn: sqlite3.Connection, public: bool = False) -> dict:
         "history": history,
     }
     if not public:
-        data["conflicts"] = [
-            asdict(Conflict.from_row(r))
-            for r in conn.execute(f"SELECT {columns(Conflict)} FROM conflicts ORDER BY id")
-        ]
-        data["drafts"] = [
-            asdict(Draft.from_row(r))
-            for r in conn.execute(f"SELECT {columns(Draft)} FROM drafts ORDER BY section, author")
-        ]
+        data["conflicts"] = []
+        for row in conn.execute(f"SELECT {columns(Conflict)} FROM conflicts ORDER BY id"):
+            if readable("conflicts", row[1], row[6], id=row[0])[0]:
+                data["conflicts"].append(asdict(Conflict.from_row(row)))
+        data["drafts"] = []
+        for row in conn.execute(f"SELECT {columns(Draft)} FROM drafts ORDER BY section, author"):
+            if readable("drafts", row[0], row[2], author=row[1])[0]:
+                data["drafts"].append(asdict(Draft.from_row(row)))
+    if unreadable:
+        data["unreadable"] = unreadable
     return data
+
+
+def unreadable_message(plan: object, export: Path, unreadable: list[dict]) -> str:
+    """What an export left out because it was damaged, and what to do about it."""
+    names = sorted({entry["section"] for entry in unreadable})
+    return printable(
+        f"plan file {plan}: {counted(len(unreadable), 'saved value')} could not be read "
+        f"(damaged, in section(s) {name_list(names)}) and were left out of {export}; "
+        "everything else was exported, and the export lists what is missing under "
+        "'unreadable'. Restore those sections from a backup or an earlier export, or "
+        "delete their answers with store.delete_section(name) and enter them again"
+    )
 
 
 def write_export(path: str | os.PathLike[str], data: dict) -> Path:
