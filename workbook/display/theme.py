@@ -69,6 +69,22 @@ EMPTY_COUNT_TEXT = "#B8470B"
 # the quality legend's squares.
 MAP_LEGEND_SWATCH = "#2171B5"
 
+# Documents (the MAP, briefs): CSS variables of the HTML and PDF pages. Text and rules
+# are dark enough on white (and on the tinted boxes) for 4.5:1 contrast.
+DOCUMENT_COLOURS = {
+    "ink": "#1b1b1b",  # body text
+    "muted": "#505050",  # captions, notes, page numbers
+    "accent": "#0060a0",  # links, the contents' current entry
+    "rule": "#d4d4d4",  # table rules, borders
+    "soft": "#f4f6f8",  # table header and call-out background
+    "gap": "#fff4e5",  # a part not written yet: background
+    "gap-rule": "#b34700",  # ... its border and the Draft marker
+    "caution": "#fff8d6",  # a caution about the data: background
+    "caution-rule": "#8a6d00",  # ... its border
+    "key": "#e8f3fb",  # a key message: background
+    "paper": "#ffffff",  # the page
+}
+
 
 def theme() -> dict:
     """The Vega-Lite config shared by every chart."""

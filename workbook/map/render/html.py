@@ -22,20 +22,27 @@ from workbook.display.document import (
     Paragraph,
     Table,
 )
+from workbook.display.theme import DOCUMENT_COLOURS
 from workbook.map.render import common
 from workbook.map.render.common import Numbers, RenderError
 
-STYLE = """
-:root { color-scheme: light; --ink: #1b1b1b; --muted: #505050; --accent: #0060a0;
-  --rule: #d4d4d4; --soft: #f4f6f8; --gap: #fff4e5; --gap-rule: #b34700;
-  --caution: #fff8d6; --caution-rule: #8a6d00; --key: #e8f3fb; }
+
+def _root_rule() -> str:
+    """The page's colours as CSS variables, from the theme."""
+    names = "; ".join(f"--{name}: {value}" for name, value in DOCUMENT_COLOURS.items())
+    return ":root { color-scheme: light; " + names + "; }"
+
+
+STYLE = (
+    _root_rule()
+    + """
 html { font-family: system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial,
   "Liberation Sans", "DejaVu Sans", sans-serif; line-height: 1.55; color: var(--ink);
-  background: #fff; }
+  background: var(--paper); }
 body { margin: 0; }
 a { color: var(--accent); }
 .skip { position: absolute; left: -999px; }
-.skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 2; }
+.skip:focus { left: 1rem; top: 1rem; background: var(--paper); padding: .5rem; z-index: 2; }
 .cover { max-width: 70rem; margin: 0 auto; padding: 2.5rem 2rem 1rem; }
 .cover h1 { font-size: 2.2rem; line-height: 1.2; margin: .3rem 0; }
 .subtitle { font-size: 1.3rem; margin: 0 0 .5rem; }
@@ -87,7 +94,7 @@ figcaption, .label { font-size: .92rem; }
 }
 @page { margin: 18mm 16mm 20mm;
   @bottom-center { content: "Page " counter(page) " of " counter(pages);
-    font-size: 8.5pt; color: #505050; } }
+    font-size: 8.5pt; color: var(--muted); } }
 @page wide { size: landscape; }
 @media print {
   html { font-size: 10pt; line-height: 1.45; }
@@ -109,6 +116,7 @@ figcaption, .label { font-size: .92rem; }
   a { color: inherit; }
 }
 """
+)
 
 
 def text(value: str) -> str:
@@ -188,7 +196,7 @@ def page_marker_css(doc: Document) -> str:
     quoted = marker.replace("\\", "\\\\").replace('"', '\\"')
     return (
         f'\n@page {{ @top-right {{ content: "{quoted}"; font-size: 8.5pt; '
-        "font-weight: 700; color: #b34700; } }\n"
+        f"font-weight: 700; color: {DOCUMENT_COLOURS['gap-rule']}; }} }}\n"
     )
 
 
