@@ -56,3 +56,15 @@ def edit_session(tmp_path, monkeypatch):
     monkeypatch.delenv(READ_ONLY_ENV, raising=False)
     monkeypatch.setenv("WORKBOOK_AUTHOR", "Ana")
     return lambda step: start(step, "98031", output_dir=str(tmp_path), show=False)
+
+
+def default_signals() -> None:
+    """preexec_fn for a command a test will stop with Ctrl+C (SIGINT) or SIGTERM.
+
+    A child inherits ignored signals; something in a test process (an in-process kernel
+    app sets SIGINT to be ignored) could make the command deaf to the Ctrl+C under test.
+    """
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)

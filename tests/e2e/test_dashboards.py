@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import default_signals
 from tests.e2e import test_browser
 from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
 from workbook.serve.server import (
@@ -562,6 +563,7 @@ def test_the_command_checks_its_parameters_first(tmp_path, plan, monkeypatch):
     from workbook.errors import ParameterError
 
     monkeypatch.setenv("WORKBOOK_BATCH", "1")
+    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
     command, env = serve_command(plan_path=plan["path"], port=9999, site_dir=tmp_path / "site")
     assert env[JURISDICTION_ENV] == KEY and env[PLAN_PATH_ENV] == str(plan["path"])
     assert ENV_DATA_DIR not in env  # the sample: the header says so
@@ -603,6 +605,7 @@ def test_workbook_serve_runs_until_interrupted(tmp_path, plan):
         [sys.executable, "-m", "workbook", "serve", "--port", str(port),
          "--plan-path", str(plan["path"])],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=default_signals,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -11,6 +11,7 @@ import time
 
 import psutil
 
+from tests.conftest import default_signals
 from workbook.data.sources import PROJECT_ROOT, SAMPLE_DIR
 from workbook.run.runner import INCOMPLETE_NOTE
 
@@ -22,6 +23,7 @@ def test_ctrl_c_stops_the_run_cleanly(tmp_path):
          "--steps", "2", "--output-dir", str(out)],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONUNBUFFERED": "1"},
+        preexec_fn=default_signals,
     )  # fmt: skip
     notebook = out / "02_use_the_metrics.ipynb"
     kernels: list[psutil.Process] = []

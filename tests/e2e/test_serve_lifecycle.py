@@ -15,6 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.conftest import default_signals
 from tests.e2e import test_dashboards as tdash
 from workbook.data.sources import PROJECT_ROOT
 from workbook.errors import WorkbookError
@@ -50,6 +51,7 @@ def test_a_stop_signal_ends_the_server_its_kernels_and_its_folder(tmp_path, plan
         [sys.executable, "-m", "workbook", "serve", "--port", str(port),
          "--plan-path", str(plan["path"])],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=default_signals,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )  # fmt: skip
     try:

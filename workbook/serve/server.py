@@ -20,6 +20,7 @@ notebooks folder (executed copies, plan files) can be rendered or listed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -174,13 +175,31 @@ def _stop_on_signal(signum, frame) -> None:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    """Stop Voila and wait until it has shut its kernels down (kill it after STOP_TIMEOUT)."""
+    """Stop Voila and wait until it has shut its kernels down (kill it after STOP_TIMEOUT).
+
+    Kernels run in sessions of their own: if Voila had to be killed before it shut them
+    down, they are ended here, so that nothing keeps serving the plan.
+    """
+    import psutil
+
+    try:
+        kernels = psutil.Process(process.pid).children(recursive=True)
+    except psutil.Error:
+        kernels = []
     process.terminate()
     try:
         process.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    left = [k for k in kernels if k.is_running()]
+    for kernel in left:
+        with contextlib.suppress(psutil.Error):
+            kernel.terminate()
+    _, alive = psutil.wait_procs(left, timeout=5)
+    for kernel in alive:
+        with contextlib.suppress(psutil.Error):
+            kernel.kill()
 
 
 def main_serve(args: argparse.Namespace) -> int:
