@@ -321,3 +321,24 @@ def test_an_earlier_site_may_be_replaced(site, plan):
 
     checked = check_publish(plan["path"], site["folder"], data_dir=SAMPLE_DIR)
     assert checked.replaces_site
+
+
+def test_a_plan_changed_since_its_final_version_is_published_as_a_draft(plan, tmp_path):
+    """A final version is only published as final when the plan still makes exactly it."""
+    from dataclasses import replace
+
+    from workbook.map import versions
+    from workbook.map.build import build_document
+    from workbook.plan.backup import backup_plan
+    from workbook.plan.store import PlanStore
+    from workbook.run.publish import build_map, check_publish
+
+    copy = backup_plan(plan["path"], tmp_path / "plan.sqlite")
+    released = replace(build_document(copy, data_dir=SAMPLE_DIR), status="final")
+    with PlanStore.open(copy, author="test") as store:
+        versions.record(store, released, ["html"])
+    site = check_publish(copy, tmp_path / "site", data_dir=SAMPLE_DIR)
+    made = build_map(site, copy, tmp_path, tmp_path / "out", "2026-12-01")
+    assert (made.status, made.version) == ("draft", 2)
+    assert "version 1 was released as final" in made.note
+    assert sorted(p.name for p in made.files.values()) == ["map.docx", "map.html", "map.pdf"]
