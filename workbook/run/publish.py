@@ -37,6 +37,7 @@ from nbconvert import HTMLExporter
 from workbook.data.catalog import load_framework
 from workbook.data.dataset import Dataset, open_dataset
 from workbook.data.jurisdictions import Jurisdiction
+from workbook.display import theme
 from workbook.display.export import OfflineHTMLExporter, make_static
 from workbook.display.html import escape, vega_bundle
 from workbook.errors import ParameterError, WorkbookError
@@ -333,12 +334,19 @@ def build_map(site: SitePlan, plan_copy: Path, work: Path, folder: Path, day: st
 
 # --- the index page --------------------------------------------------------------------------
 
-INDEX_STYLE = """
-:root { color-scheme: light; --ink: #1b1b1b; --muted: #505050; --accent: #0060a0;
-  --rule: #d4d4d4; --soft: #f4f6f8; --warn: #fff4e5; --warn-rule: #b34700; }
+# Colours from the one theme; the rest of the style is layout.
+INDEX_COLOURS = (
+    f":root {{ color-scheme: light; --ink: {theme.TEXT_STRONG}; --muted: {theme.TEXT_MUTED};"
+    f" --accent: {theme.OKABE_ITO[0]}; --rule: {theme.BORDER_GREY};"
+    f" --soft: {theme.PANEL_BACKGROUND}; --warn: {theme.WARNING_BACKGROUND};"
+    f" --warn-rule: {theme.WARNING_COLOUR}; --paper: {theme.WHITE}; }}"
+)
+INDEX_STYLE = (
+    INDEX_COLOURS
+    + """
 html { font-family: system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial,
   "Liberation Sans", "DejaVu Sans", sans-serif; line-height: 1.55; color: var(--ink);
-  background: #fff; -webkit-text-size-adjust: 100%; }
+  background: var(--paper); -webkit-text-size-adjust: 100%; }
 body { margin: 0; }
 main { max-width: 48rem; margin: 0 auto; padding: 2rem 1.25rem 3rem; }
 h1 { font-size: clamp(1.6rem, 5vw, 2.3rem); line-height: 1.2; margin: .2rem 0 .6rem; }
@@ -367,6 +375,7 @@ footer { margin-top: 2.5rem; padding-top: .8rem; border-top: 1px solid var(--rul
 @media (max-width: 30rem) { .facts { grid-template-columns: 1fr; } .facts dd {
   margin-bottom: .4rem; } }
 """
+)
 
 INDEX_PAGE = string.Template("""<!DOCTYPE html>
 <html lang="en">
