@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands.add_parser("sample", help="regenerate the bundled synthetic sample")
 
     _add_map_command(commands)
+    _add_publish_command(commands)
 
     plan = commands.add_parser("plan", help="look after a coalition's plan file")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)
@@ -161,6 +162,47 @@ def _add_map_command(commands) -> None:
         action="store_true",
         help="the released version: refused while any part is empty; frozen once recorded",
     )
+
+
+def _add_publish_command(commands) -> None:
+    site = commands.add_parser(
+        "publish",
+        help="write the plan and its dashboards as a static site, with no private data",
+    )
+    site.add_argument("--plan-path", default="", help="the coalition's plan file")
+    site.add_argument(
+        "--output-dir", default="", help="the site's folder: new, empty or an earlier site"
+    )
+    site.add_argument(
+        "--jurisdiction",
+        "-j",
+        default="",
+        help="FIPS key or name; default: the place the plan's Step 2 was done for",
+    )
+    site.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
+    site.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder that holds other files (they stay, and would be posted too)",
+    )
+
+
+def _publish(args: argparse.Namespace) -> int:
+    """Check the parameters, then build the site; the plan itself is only read."""
+    from workbook.run.publish import check_publish, publish
+
+    site = check_publish(
+        args.plan_path, args.output_dir, args.jurisdiction, args.data_dir, force=args.force
+    )
+    print(printable(f"Publishing the plan for {site.place} to {site.output_dir}"))
+    result = publish(site, log=lambda line: print(f"  {line}"))
+    made = result.map
+    print(printable(f"\nDone in {result.seconds:.0f} s. Open {result.folder / 'index.html'}"))
+    print(f"  {len(result.pages)} step pages, MAP version {made.version} ({made.status})")
+    if made.note:
+        print(f"  {made.note}")
+    print("  Post the whole folder on any static web host; it holds no private data.")
+    return 0
 
 
 def map_formats(text: str) -> list[str]:
@@ -312,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
             return main_serve(args)
         if args.command == "map":
             return _map(args)
+        if args.command == "publish":
+            return _publish(args)
         if args.command == "batch":
             return main_batch(args)
         from workbook.display.export import export_html
