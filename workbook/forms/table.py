@@ -303,6 +303,8 @@ class RecordTable(Editor):
 
     def _static_line(self) -> str:
         count = len(self.records())
+        if not count:
+            return ""  # the body says "No records yet."; "0 records. Not saved yet" adds nothing
         return f"{count} record{'s' if count != 1 else ''}. {saved_line(self.record)}"
 
     # -- widgets --
