@@ -413,6 +413,10 @@ def outputs_text(notebook: Path) -> str:
 
 def test_step3_on_the_example_plan(tmp_path):
     plan = import_plan(EXAMPLE, tmp_path / "plan.sqlite")
+    with PlanStore.open(plan, author="test") as store:  # someone typed HTML as evidence
+        responses = readiness.ResponsesTable(store, load_framework())
+        responses.add({"role": "Library staff", "staff_buy_in": 3,
+                       "evidence_staff_buy_in": "Nobody asked us <em>at all</em>."})  # fmt: skip
     out = run_step(tmp_path, plan)
     text = outputs_text(out / "03_local_government_readiness.ipynb")
     assert "Overall: Ready with gaps" in text

@@ -268,7 +268,7 @@ class RecordTable(Editor):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
-        for item in self.records():
+        for item in self.records(public=public):  # without what consent does not cover
             cells = {"id": str(item.get("id", ""))}
             for f in self.fields:
                 cells.update(f.to_cells(f.clean(item.get(f.name)), not public))
