@@ -59,12 +59,6 @@ c.VoilaConfiguration.file_allowlist = []
 c.VoilaConfiguration.file_denylist = [r".*"]
 c.VoilaConfiguration.extension_language_mapping = {}  # only .ipynb files are rendered
 
-# --- Lab extensions -----------------------------------------------------------------------
-# Voila loads every JupyterLab extension installed beside it. The Voila preview extension
-# is for JupyterLab (a "Render with Voila" button) and is built against a newer JupyterLab
-# than the one inside Voila's page, where it only fills the console with version warnings.
-c.VoilaConfiguration.extension_denylist = ["@voila-dashboards/jupyterlab-preview"]
-
 # --- Kernels ------------------------------------------------------------------------------
 # Pre-heated: for every step notebook, one kernel has already run the notebook when a
 # viewer arrives, so the page comes at once; a new one is started for the next viewer
