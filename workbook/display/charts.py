@@ -179,7 +179,7 @@ def map_sections_matrix(framework: Framework) -> alt.Chart:
     data = pd.DataFrame(rows)
     step_order = [f"{s['number']}. {s['title']}" for s in framework.steps]
     section_order = [f"{s['number']}. {s['title']}" for s in sections]
-    # Steps down the side (their names read across, whole), sections along the top
+    # Steps down the side (their names read across, whole), sections along the bottom
     # (wrapped on a few lines): no label is slanted, cut, or run over by an axis title.
     chart = (
         alt.Chart(data)
@@ -191,11 +191,7 @@ def map_sections_matrix(framework: Framework) -> alt.Chart:
                 sort=section_order,
                 title=None,
                 axis=alt.Axis(
-                    orient="top",
-                    labelAngle=0,
-                    labelLimit=0,
-                    labelExpr=wrapped_labels(section_order, 16),
-                    labelBaseline="bottom",
+                    labelAngle=0, labelLimit=0, labelExpr=wrapped_labels(section_order, 16)
                 ),
             ),
             color=alt.Color(

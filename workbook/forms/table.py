@@ -295,8 +295,9 @@ class RecordTable(Editor):
         return text if text != EMPTY else f"(no {self.by_name[self.label_field].title.lower()})"
 
     def table_html(self) -> str:
-        """The records as an escaped HTML table of the public fields."""
-        return records_table(self.fields, self.records())
+        """The records as an escaped HTML table of the public fields (and of the public
+        parts of each record: a contact who did not agree to be named is left out)."""
+        return records_table(self.fields, self.records(public=True))
 
     def _static_body(self) -> str:
         return self.table_html()
