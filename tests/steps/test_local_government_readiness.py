@@ -447,3 +447,21 @@ def test_the_example_plan_is_up_to_date(tmp_path):
     )
     with PlanStore.open(import_plan(written, tmp_path / "p.sqlite"), read_only=True) as plan:
         assert plan.private_paths(RESPONSES_SECTION) == ["respondent"]
+
+
+def test_with_nothing_rated_the_page_says_nothing_is_assessed(edit_session):
+    """Not 'No condition is weak': with no ratings nothing is known either way."""
+    review = readiness.ReadinessReview(edit_session(3))
+    text = review.action_check_html()
+    assert "Nothing is assessed yet" in text and "No condition is weak" not in text
+
+
+def test_a_weak_racial_equity_condition_is_named_in_the_judgement():
+    conditions = readiness.conditions_of(load_framework())
+    ratings = {c["id"]: [3, 3] for c in conditions}
+    ratings[readiness.EQUITY_CONDITION] = [2, 2]
+    records = [{k: v[i] for k, v in ratings.items()} for i in range(2)]
+    result = readiness.judge(readiness.condition_stats(records, conditions))
+    assert result.title == "Ready with gaps" and result.reasons[0] == readiness.EQUITY_WEAK
+    html = readiness.judgement_html(result)
+    assert "racial equity at the centre" in html

@@ -530,7 +530,7 @@ def readiness_chart(
         "name:N",
         sort=order,
         title=None,
-        axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order, 32)),
+        axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order, 44)),
     )
     judgement_scale = alt.Scale(
         domain=list(CONDITION_JUDGEMENTS),
@@ -544,7 +544,7 @@ def readiness_chart(
     )
     most = int(counts["count"].max()) if not counts.empty else 1
     sizes = sorted({1, (most + 1) // 2, most})
-    height = 38 * len(order)
+    height = 40 * len(order)
     weak_zone = (
         alt.Chart(pd.DataFrame({"start": [SCALE_MIN - 0.4], "end": [WEAK_BELOW]}))
         .mark_rect(color=CONDITION_COLOURS[WEAK], opacity=0.07)
