@@ -753,23 +753,13 @@ def launch_summary(plan: PublicPlan) -> str:
     return "; ".join(parts)
 
 
-def _with_contact(record: Mapping[str, Any]) -> str:
-    """'Organisation (Name, role)': the contact only when the public plan still holds it,
-    i.e. the person agreed to be named (see the registry's consent marks)."""
-    organisation = str(record.get("organisation") or "")
-    contact = record.get("contact")
-    if record.get(CONSENT_FIELD) is not True or not isinstance(contact, Mapping):
-        return organisation
-    named = ", ".join(str(contact[p]).strip() for p in ("name", "organisation")
-                      if str(contact.get(p) or "").strip())  # fmt: skip
-    return f"{organisation} ({named})" if named else organisation
-
-
 def _by_actor_type(records: Sequence[Mapping[str, Any]], framework: Framework) -> Table:
     rows = []
     for actor in framework["actor_types"]:
+        # Organisations only: the plan names no partner's staff, consent or not (the
+        # public plan holds a contact only with consent; the MAP needs none).
         joined = [
-            _with_contact(r)
+            str(r.get("organisation") or "")
             for r in records
             if r.get("status") == ACCEPTED and actor["id"] in _listed(r.get("actor_types"))
         ]
