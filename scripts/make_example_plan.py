@@ -89,7 +89,7 @@ EVIDENCE = {
     ("Parks and recreation staff", "staff_buy_in"): "Parks crews asked to join the "
     "neighbourhood walks after the spring listening session.",
     ("Parks and recreation staff", "racial_equity_understanding"): "There has been no "
-    "training on structural racism for frontline staff <em>at all</em>.",
+    "training on structural racism for frontline staff at all.",
     ("Public health department", "ongoing_learning"): "We run quarterly reviews of our "
     "programs and changed the clinic hours after the last one.",
 }
@@ -149,6 +149,9 @@ STAKEHOLDERS = (
      ["community_members"], ["education", "governance"], 1, 5, None,
      "Name two young people to the steering group.", "asked", "2026-11-16", ""),
 )  # fmt: skip
+# Contacts who agreed to be named in public pages and the plan; the others are shown by
+# their organisation only.
+NAMED = ("Lena Ortiz", "Ana Souza", "Rosa Diaz")
 LAUNCH = {
     "charter": "The Linden Mobility Coalition brings the county, residents and partners "
     "together to write and carry out a Mobility Action Plan. Members commit to come to "
@@ -244,7 +247,7 @@ def fill(store: PlanStore) -> None:
             "contact": {"name": name, "organisation": unit, "email": email, "phone": phone},
             "influence": influence, "interest": interest, "champion": champion,
             "request": request, "status": status, "date_asked": asked,
-            "date_answered": answered,
+            "date_answered": answered, coalition.CONSENT_FIELD: name in NAMED,
         })  # fmt: skip
     launch = coalition.launch_form(store)
     for name, value in LAUNCH.items():

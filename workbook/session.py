@@ -13,6 +13,7 @@ from workbook.data.dataset import Dataset, open_dataset
 from workbook.data.jurisdictions import Jurisdiction
 from workbook.display import render
 from workbook.display.html import escape
+from workbook.display.pages import TITLE_ATTRIBUTE, page_title
 from workbook.display.theme import TEXT_MUTED, WARNING_BACKGROUND, WARNING_COLOUR
 from workbook.errors import ParameterError
 
@@ -120,6 +121,12 @@ class Session:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         return self.output_dir / name
 
+    @property
+    def page_title(self) -> str:
+        """The browser title of the step's pages: the step and the place."""
+        place = self.jurisdiction.label if self.jurisdiction else None
+        return page_title(self.step["number"], self.step["title"], place)
+
     def header_html(self) -> str:
         step = self.step
         place = (
@@ -137,7 +144,8 @@ class Session:
                 "decisions: import the real Mobility Metrics first (see the README).</div>"
             )
         return (
-            f'<div class="wb-header"><div style="font-size:0.95em;color:{TEXT_MUTED}">Step '
+            f'<div class="wb-header" {TITLE_ATTRIBUTE}="{escape(self.page_title)}">'
+            f'<div style="font-size:0.95em;color:{TEXT_MUTED}">Step '
             f"{step['number']} of {TOTAL_STEPS}</div>"
             f'<h2 style="margin:2px 0 6px 0">{escape(step["title"])}</h2>'
             f"<div>Jurisdiction: {place}</div>"

@@ -248,9 +248,13 @@ def test_the_launch_form_saves_and_shows_its_answers(session):
 
 def test_public_csv_export_leaves_contact_details_out(session, tmp_path):
     register = Coalition(session).stakeholders()
-    register.add(stakeholder())
+    register.add(stakeholder(contact_named=True))  # Ana agreed to be named
+    unnamed = {"name": "Carl Hughes", "organisation": "Deputy superintendent"}
+    register.add(stakeholder(organisation="Linden Schools", contact=unnamed))
     text = register.export_csv(tmp_path / "public.csv")
     assert "Northside Tenants Union" in text and "Ana Souza" in text
+    assert "Linden Schools" in text and "Carl Hughes" not in text
+    assert "Deputy superintendent" not in text
     assert "ana@example.org" not in text and "555 0111" not in text
     assert "ana@example.org" in register.export_csv(public=False)
 

@@ -413,6 +413,10 @@ def outputs_text(notebook: Path) -> str:
 
 def test_step3_on_the_example_plan(tmp_path):
     plan = import_plan(EXAMPLE, tmp_path / "plan.sqlite")
+    with PlanStore.open(plan, author="test") as store:  # someone typed HTML as evidence
+        responses = readiness.ResponsesTable(store, load_framework())
+        responses.add({"role": "Library staff", "staff_buy_in": 3,
+                       "evidence_staff_buy_in": "Nobody asked us <em>at all</em>."})  # fmt: skip
     out = run_step(tmp_path, plan)
     text = outputs_text(out / "03_local_government_readiness.ipynb")
     assert "Overall: Ready with gaps" in text
@@ -443,3 +447,21 @@ def test_the_example_plan_is_up_to_date(tmp_path):
     )
     with PlanStore.open(import_plan(written, tmp_path / "p.sqlite"), read_only=True) as plan:
         assert plan.private_paths(RESPONSES_SECTION) == ["respondent"]
+
+
+def test_with_nothing_rated_the_page_says_nothing_is_assessed(edit_session):
+    """Not 'No condition is weak': with no ratings nothing is known either way."""
+    review = readiness.ReadinessReview(edit_session(3))
+    text = review.action_check_html()
+    assert "Nothing is assessed yet" in text and "No condition is weak" not in text
+
+
+def test_a_weak_racial_equity_condition_is_named_in_the_judgement():
+    conditions = readiness.conditions_of(load_framework())
+    ratings = {c["id"]: [3, 3] for c in conditions}
+    ratings[readiness.EQUITY_CONDITION] = [2, 2]
+    records = [{k: v[i] for k, v in ratings.items()} for i in range(2)]
+    result = readiness.judge(readiness.condition_stats(records, conditions))
+    assert result.title == "Ready with gaps" and result.reasons[0] == readiness.EQUITY_WEAK
+    html = readiness.judgement_html(result)
+    assert "racial equity at the centre" in html

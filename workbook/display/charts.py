@@ -6,6 +6,10 @@ whole table it is handed. Colours come from :mod:`workbook.display.theme`.
 
 from __future__ import annotations
 
+import json
+import textwrap
+from collections.abc import Iterable
+
 import altair as alt
 import pandas as pd
 
@@ -30,6 +34,17 @@ def nothing_yet(title: str, message: str, synthetic: bool = False) -> alt.Chart:
         .properties(width=520, height=60)
     )
     return finish(chart, title, f"Nothing to show yet: {message}", synthetic)
+
+
+def wrapped_labels(labels: Iterable[str], width: int) -> str:
+    """A Vega ``labelExpr`` that puts every label longer than ``width`` characters on
+    several lines, so that a long name is wrapped instead of cut off."""
+    cases = [
+        f"datum.value == {json.dumps(label)} ? {json.dumps(textwrap.wrap(label, width))}"
+        for label in dict.fromkeys(labels)
+        if len(label) > width
+    ]
+    return " : ".join([*cases, "datum.value"])
 
 
 def pillar_scale(framework: Framework) -> alt.Scale:
@@ -164,21 +179,20 @@ def map_sections_matrix(framework: Framework) -> alt.Chart:
     data = pd.DataFrame(rows)
     step_order = [f"{s['number']}. {s['title']}" for s in framework.steps]
     section_order = [f"{s['number']}. {s['title']}" for s in sections]
+    # Steps down the side (their names read across, whole), sections along the bottom
+    # (wrapped on a few lines): no label is slanted, cut, or run over by an axis title.
     chart = (
         alt.Chart(data)
         .mark_rect(stroke=WHITE, strokeWidth=2)
         .encode(
+            y=alt.Y("step:N", sort=step_order, title=None, axis=alt.Axis(labelLimit=0)),
             x=alt.X(
-                "step:N",
-                sort=step_order,
-                title="Step",
-                axis=alt.Axis(labelAngle=-35, labelLimit=220),
-            ),
-            y=alt.Y(
                 "section:N",
                 sort=section_order,
-                title="Section of the plan",
-                axis=alt.Axis(labelLimit=260),
+                title=None,
+                axis=alt.Axis(
+                    labelAngle=0, labelLimit=0, labelExpr=wrapped_labels(section_order, 16)
+                ),
             ),
             color=alt.Color(
                 "feeds:N",
@@ -189,11 +203,11 @@ def map_sections_matrix(framework: Framework) -> alt.Chart:
             ),
             tooltip=[alt.Tooltip("step:N"), alt.Tooltip("section:N"), alt.Tooltip("feeds:N")],
         )
-        .properties(width=560, height=200)
+        .properties(width=5 * 120, height=len(step_order) * 26)
     )
     return finish(
         chart,
-        "Which steps write which section of the Mobility Action Plan",
+        "Which steps (rows) write which section of the Mobility Action Plan (columns)",
         "A grid of the ten steps against the five sections of the plan; a filled square "
         "means the step's work goes into that section.",
     )

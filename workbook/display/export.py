@@ -9,22 +9,23 @@ their escaping come from :mod:`workbook.display.html`, as the batch reports' do.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from traitlets import Bool, Unicode, default
 
-from workbook.display.html import figure_html, vega_bundle
+from workbook.display.html import figure_html, for_bundle, vega_bundle
+from workbook.display.pages import for_readers, title_in_outputs
 from workbook.display.render import VEGALITE_MIMETYPE, WIDGET_MIMETYPE
 
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
 
 
 def make_static(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
-    """A copy of ``nb`` with charts as HTML and widgets replaced by their static copies."""
-    nb = copy.deepcopy(nb)
+    """A copy of ``nb`` for readers (see :mod:`workbook.display.pages`) with charts as HTML
+    and widgets replaced by their static copies."""
+    nb = for_readers(nb, title_in_outputs(nb))
     nb.metadata.pop("widgets", None)
     charts = 0
     for cell in nb.cells:
@@ -38,7 +39,8 @@ def make_static(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
                 continue
             if VEGALITE_MIMETYPE in data:
                 charts += 1
-                output["data"] = {"text/html": figure_html(data[VEGALITE_MIMETYPE], charts)}
+                spec = for_bundle(data[VEGALITE_MIMETYPE])
+                output["data"] = {"text/html": figure_html(spec, charts)}
                 output["metadata"] = {}
             elif WIDGET_MIMETYPE in data:
                 data.pop(WIDGET_MIMETYPE)

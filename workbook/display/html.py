@@ -15,7 +15,14 @@ import json
 import re
 from functools import cache
 
-VEGALITE_VERSION = "5.20"
+# Pages without a kernel draw charts with the bundle vl-convert-python ships (and the MAP
+# renders its figures with the same version). That bundle's Vega is 6.x, which is what
+# Vega-Lite 6 compiles to; Vega-Lite 5 compiles to Vega 5, and vega-embed then warns on
+# every chart ("The compiled spec uses Vega v5, but current version is v6.2.0"). The
+# specs Altair writes (Vega-Lite 5.20) draw the same with Vega-Lite 6: each one is stamped
+# with the version that draws it (:func:`for_bundle`) before it becomes a figure.
+VEGALITE_VERSION = "6.4"
+VEGALITE_SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGALITE_VERSION}.json"
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 
 # A script element ends at "</script" and HTML comments inside it ("<!--") change where
@@ -64,6 +71,17 @@ def _text_of(value: object) -> str:
     if isinstance(value, list):
         value = " ".join(str(v) for v in value)
     return str(value or "")
+
+
+def for_bundle(spec: dict) -> dict:
+    """``spec`` declaring the Vega-Lite version of :func:`vega_bundle`, which draws it.
+
+    Only a spec that declares a version is stamped; one without ``$schema`` is read by
+    the bundle's own Vega-Lite anyway.
+    """
+    if "$schema" not in spec:
+        return spec
+    return {**spec, "$schema": VEGALITE_SCHEMA}
 
 
 def figure_html(spec: dict, number: int | str, *, inline: bool = True, shared: str = "") -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import altair as alt
 
-from workbook.display.html import escape, figure_html
+from workbook.display.html import escape, figure_html, for_bundle
 
 BATCH_ENV = "WORKBOOK_BATCH"
 
@@ -127,7 +127,7 @@ def static_html(item: Any) -> str:
     if item is None:
         return ""
     if isinstance(item, alt.TopLevelMixin):
-        return figure_html(item.to_dict(), f"live-{uuid.uuid4().hex[:10]}")
+        return figure_html(for_bundle(item.to_dict()), f"live-{uuid.uuid4().hex[:10]}")
     if hasattr(item, "_repr_html_"):
         return item._repr_html_() or ""
     if hasattr(item, "data") and isinstance(item.data, str):

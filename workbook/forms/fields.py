@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from workbook.display import views
 from workbook.forms.errors import FormSpecError
+from workbook.plan.privacy import consent_mark
 
 EMPTY = "\u2014"  # shown for an unanswered field in static views
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -564,6 +565,9 @@ class YesNo(Field):
         }
 
 
+PERSONAL = ("name", "organisation")  # what names a person: their name, their role or unit
+
+
 @dataclass(frozen=True)
 class Person(Field):
     """A person or an organisation: name, organisation and (optionally) contact details.
@@ -575,6 +579,9 @@ class Person(Field):
     contact: bool = True
     contact_private: bool = True
     max_length: int = 200
+    # The name of a YesNo field of the same record: the person's name and their role or
+    # unit (a job title) are personal data, shown in public only when it is Yes.
+    named_with: str | None = None
 
     missing_message: ClassVar[str] = "Please give a name or an organisation."
 
@@ -638,9 +645,12 @@ class Person(Field):
     def private_paths(self) -> list[str]:
         if self.private:
             return [self.name]
+        paths = []
         if self.contact and self.contact_private:
-            return [f"{self.name}.email", f"{self.name}.phone"]
-        return []
+            paths += [f"{self.name}.email", f"{self.name}.phone"]
+        if self.named_with:
+            paths += [consent_mark(f"{self.name}.{p}", self.named_with) for p in PERSONAL]
+        return paths
 
     def _column(self, part: str) -> str:
         return self.name if part == "name" else f"{self.name}_{part}"
@@ -677,11 +687,18 @@ class Person(Field):
         }
         return {
             part: widgets.Text(
-                placeholder=hints[part] + (" (private)" if self._private_part(part) else ""),
+                placeholder=hints[part] + self._privacy_hint(part),
                 layout=widgets.Layout(width="auto", flex="1 1 10em"),
             )
             for part in self.parts
         }
+
+    def _privacy_hint(self, part: str) -> str:
+        if self._private_part(part):
+            return " (private)"
+        if self.named_with and part in PERSONAL:
+            return " (public only if they agree)"
+        return ""
 
     def arrange(self, inputs: Mapping[str, widgets.Widget]) -> widgets.Widget:
         return widgets.HBox(list(inputs.values()), layout=_wide(flex_flow="row wrap"))

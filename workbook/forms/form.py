@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from workbook.display import views
 from workbook.display.theme import PENDING, SUCCESS, TEXT_MUTED
 from workbook.errors import WorkbookError
 from workbook.forms.base import Editor, saver
@@ -308,7 +309,9 @@ class Form(Editor):
     # -- display --
 
     def _static_body(self) -> str:
+        if not self.record.exists:
+            return views.paragraph("Not answered yet.")
         return answers_table(self.fields, self.saved_values())
 
     def _static_line(self) -> str:
-        return saved_line(self.record)
+        return saved_line(self.record) if self.record.exists else ""

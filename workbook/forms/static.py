@@ -27,12 +27,11 @@ class StaticHTML:
 
 
 def block(css_class: str, title: str, body: str, line: str) -> str:
-    """A titled block: ``body`` (HTML) above a muted line of text such as 'Saved at ..'."""
+    """A titled block: ``body`` (HTML) above a muted line of text such as 'Saved at ..'
+    (none when ``line`` is empty: an empty block says so in one sentence, its body)."""
     heading = views.heading(title) if title else ""
-    return (
-        f'<div class="{css_class}">{heading}{body}'
-        f'<div style="color:{TEXT_MUTED}">{escape(line)}</div></div>'
-    )
+    muted = f'<div style="color:{TEXT_MUTED}">{escape(line)}</div>' if line else ""
+    return f'<div class="{css_class}">{heading}{body}{muted}</div>'
 
 
 def answers_table(fields: Sequence[Field], values: Mapping[str, Any]) -> str:

@@ -268,7 +268,7 @@ class RecordTable(Editor):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
-        for item in self.records():
+        for item in self.records(public=public):  # without what consent does not cover
             cells = {"id": str(item.get("id", ""))}
             for f in self.fields:
                 cells.update(f.to_cells(f.clean(item.get(f.name)), not public))
@@ -295,14 +295,17 @@ class RecordTable(Editor):
         return text if text != EMPTY else f"(no {self.by_name[self.label_field].title.lower()})"
 
     def table_html(self) -> str:
-        """The records as an escaped HTML table of the public fields."""
-        return records_table(self.fields, self.records())
+        """The records as an escaped HTML table of the public fields (and of the public
+        parts of each record: a contact who did not agree to be named is left out)."""
+        return records_table(self.fields, self.records(public=True))
 
     def _static_body(self) -> str:
         return self.table_html()
 
     def _static_line(self) -> str:
         count = len(self.records())
+        if not count:
+            return ""  # the body says "No records yet."; "0 records. Not saved yet" adds nothing
         return f"{count} record{'s' if count != 1 else ''}. {saved_line(self.record)}"
 
     # -- widgets --

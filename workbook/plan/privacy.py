@@ -26,12 +26,46 @@ def marks_text(private: Iterable[str] | None, current: str | None) -> str:
     return current if current is not None else NO_MARKS
 
 
+# "contact.name unless contact_named": the path is private in every record whose own
+# field contact_named is not True (a person who agreed to be named is shown).
+UNLESS = " unless "
+
+
+def consent_mark(path: str, consent_field: str) -> str:
+    """The private mark of ``path`` in records where ``consent_field`` is not True."""
+    return f"{path}{UNLESS}{consent_field}"
+
+
 def strip_private(value: Any, paths: Iterable[str]) -> Any:
     """``value`` without the keys named by ``paths`` ("email", "contact.phone").
 
     A path applies at every level it can: in a list of records it removes the key from
     each record, so one list of paths serves forms (a dict) and tables (a list of dicts).
+    A consent mark (:func:`consent_mark`) removes its path from each record (or form)
+    whose consent field is not True.
     """
+    plain, consented = [], {}
+    for mark in paths:
+        path, _, consent = mark.partition(UNLESS)
+        if consent:
+            consented.setdefault(consent.strip(), []).append(path.strip())
+        else:
+            plain.append(mark)
+    value = _strip(value, plain)
+    return _strip_without_consent(value, consented) if consented else value
+
+
+def _strip_without_consent(value: Any, consented: dict[str, list[str]]) -> Any:
+    if isinstance(value, list):
+        return [_strip_without_consent(item, consented) for item in value]
+    if isinstance(value, dict):
+        hidden = [p for field, paths in consented.items() if value.get(field) is not True
+                  for p in paths]  # fmt: skip
+        return _strip(value, hidden)
+    return value
+
+
+def _strip(value: Any, paths: Iterable[str]) -> Any:
     tree: dict[str, Any] = {}
     for path in paths:
         node = tree

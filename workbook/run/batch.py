@@ -108,7 +108,11 @@ def run_batch(
             mode=mode,
             dataset=signature,
         )
-        records = {p.key: JobRecord(p.key, p.label, p.kind, "not run") for p in places}
+        records = {
+            p.key: JobRecord(p.key, p.label, p.kind, "not run", place=p.name,
+                             state=p.state_name, population=p.population)
+            for p in places
+        }  # fmt: skip
         pending = []
         for place in places:
             if resume and is_complete(out / place.key, mode, signature):

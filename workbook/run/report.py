@@ -38,7 +38,7 @@ from workbook.data.catalog import Framework, load_framework
 from workbook.data.dataset import Dataset
 from workbook.data.jurisdictions import Jurisdiction
 from workbook.display import comparison_charts, theme, views
-from workbook.display.html import EMBED_OPTIONS, escape, figure_html, script_json
+from workbook.display.html import EMBED_OPTIONS, escape, figure_html, for_bundle, script_json
 from workbook.session import start_unattended
 from workbook.steps import use_the_metrics as step2
 
@@ -308,7 +308,7 @@ class Reporter:
         review = step2.MetricsReview(session, comparison=comparison)
         values = group_values(place_data, place)
         figures = {
-            section: figure_html(spec, number, inline=False, shared=shared)
+            section: figure_html(for_bundle(spec), number, inline=False, shared=shared)
             for number, (section, spec, shared) in enumerate(
                 self.specs(comparison, place_data, values), start=1
             )
@@ -316,7 +316,7 @@ class Reporter:
         kind_plural = KIND_PLURAL[place.kind]
         no_disparity_chart = "<p>No metric has values by race and ethnicity for this place.</p>"
         fields = {
-            "title": escape(f"Step 2: {place.label} ({place.key})"),
+            "title": escape(session.page_title),
             "label": escape(place.label),
             "header": session.header_html(),
             "kind_plural": escape(kind_plural),

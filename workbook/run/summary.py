@@ -27,6 +27,9 @@ class JobRecord:
     seconds: float = 0.0
     error: str = ""
     detail: str = ""
+    place: str = ""  # the name without its state, for the index
+    state: str = ""
+    population: float | None = None
 
 
 @dataclass
@@ -96,29 +99,101 @@ class BatchSummary:
         (self.output_dir / INDEX_FILE).write_text(self.index_html(), encoding="utf-8")
 
     def index_html(self) -> str:
+        """Every jurisdiction with its key, name, state, population and status; a reader
+        sorts by a column and filters by name offline (the small script below, no outside
+        request). Without JavaScript it is the same table, in the order of the targets."""
         page = "report.html" if self.mode == "fast" else "02_use_the_metrics.html"
         rows = []
         for r in self.records:
+            name = r.place or r.name
             link = (
-                f'<a href="{escape(r.key)}/{page}">{escape(r.name)}</a>'
+                f'<a href="{escape(r.key)}/{page}">{escape(name)}</a>'
                 if r.status in ("done", "skipped")
-                else escape(r.name)
+                else escape(name)
             )
             state = (
                 f'<span class="wb-status-failed">{escape(r.status)}: {escape(r.error)}</span>'
                 if r.status in ("failed", "not run")
                 else escape(r.status)
             )
-            rows.append(f"<tr><td>{escape(r.key)}</td><td>{link}</td><td>{state}</td></tr>")
+            people = "" if r.population is None else f"{r.population:,.0f}"
+            number = "" if r.population is None else f"{r.population:.0f}"
+            rows.append(
+                f"<tr><td>{escape(r.key)}</td><td>{link}</td><td>{escape(r.state)}</td>"
+                f'<td class="wb-number" data-value="{number}">{people}</td><td>{state}</td></tr>'
+            )
         return (
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             "<title>Step 2 reports</title>"
             f'<link rel="stylesheet" href="{ASSETS_DIR}/report.css"></head><body><main>'
             f"<h1>Step 2 reports</h1><p>{escape(self.describe(limit=0).splitlines()[0])}</p>"
             '<p><a href="summary.csv">summary.csv</a></p>'
-            "<table><thead><tr><th>Key</th><th>Jurisdiction</th><th>Status</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></main></body></html>"
+            '<table id="wb-index"><thead><tr><th>Key</th><th>Jurisdiction</th><th>State</th>'
+            '<th class="wb-number">Population</th><th>Status</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></main>"
+            f"<script>{INDEX_SCRIPT}</script></body></html>"
         )
+
+
+# Sorting and filtering the index, written here so the page needs no other file. The
+# controls are made by the script: without JavaScript the page is a plain table.
+INDEX_SCRIPT = """
+(function () {
+  var table = document.getElementById('wb-index');
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var box = document.createElement('p');
+  var label = document.createElement('label');
+  label.textContent = 'Show only jurisdictions or states containing: ';
+  var filter = document.createElement('input');
+  filter.type = 'search';
+  filter.id = 'wb-filter';
+  label.appendChild(filter);
+  var shown = document.createElement('span');
+  shown.setAttribute('aria-live', 'polite');
+  box.appendChild(label);
+  box.appendChild(shown);
+  table.parentNode.insertBefore(box, table);
+  function count() {
+    var visible = rows.filter(function (r) { return !r.hidden; }).length;
+    shown.textContent = ' ' + visible + ' of ' + rows.length + ' shown';
+  }
+  filter.addEventListener('input', function () {
+    var words = filter.value.trim().toLowerCase();
+    rows.forEach(function (r) {
+      var text = (r.cells[0].textContent + ' ' + r.cells[1].textContent + ' ' +
+                  r.cells[2].textContent).toLowerCase();
+      r.hidden = words !== '' && text.indexOf(words) < 0;
+    });
+    count();
+  });
+  function value(row, column) {
+    var cell = row.cells[column];
+    var number = cell.getAttribute('data-value');
+    return number === null ? cell.textContent.toLowerCase() : (number === '' ? -1 : +number);
+  }
+  var heads = table.tHead.rows[0].cells;
+  Array.prototype.forEach.call(heads, function (head, column) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = head.textContent;
+    head.textContent = '';
+    head.appendChild(button);
+    head.setAttribute('aria-sort', 'none');
+    button.addEventListener('click', function () {
+      var up = head.getAttribute('aria-sort') !== 'ascending';
+      Array.prototype.forEach.call(heads, function (h) { h.setAttribute('aria-sort', 'none'); });
+      head.setAttribute('aria-sort', up ? 'ascending' : 'descending');
+      rows.sort(function (a, b) {
+        var x = value(a, column), y = value(b, column);
+        return (x < y ? -1 : x > y ? 1 : 0) * (up ? 1 : -1);
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+  count();
+})();
+"""
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterable[list]) -> None:

@@ -44,8 +44,14 @@ DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
 
 
-def stage_notebooks(notebooks_dir: Path, site_dir: Path) -> list[Path]:
-    """Copy the step notebooks (``NN_name.ipynb``) of ``notebooks_dir`` into ``site_dir``."""
+def stage_notebooks(notebooks_dir: Path, site_dir: Path, place: str | None = None) -> list[Path]:
+    """Copy the step notebooks (``NN_name.ipynb``) of ``notebooks_dir`` into ``site_dir``,
+    as pages for readers: titled with the step and ``place``, without editing-only cells
+    (:mod:`workbook.display.pages`)."""
+    import nbformat
+
+    from workbook.display.pages import for_readers, page_title
+
     steps = registry.notebooks(notebooks_dir)
     if not steps:
         raise ParameterError(
@@ -55,7 +61,13 @@ def stage_notebooks(notebooks_dir: Path, site_dir: Path) -> list[Path]:
             "Give the project's notebooks folder",
         )
     site_dir.mkdir(parents=True, exist_ok=True)
-    return [Path(shutil.copy2(path, site_dir / path.name)) for path in steps.values()]
+    staged = []
+    for number, path in steps.items():
+        title = page_title(number, registry.step(number).title, place)
+        nb = for_readers(nbformat.read(path, as_version=4), title)
+        nbformat.write(nb, site_dir / path.name)
+        staged.append(site_dir / path.name)
+    return staged
 
 
 def _default_plan(key: str) -> Path | None:
@@ -127,7 +139,7 @@ def serve_command(
     _check_port_free(ip, int(port))
 
     site = Path(site_dir) if site_dir else Path(tempfile.mkdtemp(prefix="workbook-dashboards-"))
-    stage_notebooks(Path(notebooks_dir), site)
+    stage_notebooks(Path(notebooks_dir), site, place.label)
 
     env = dict(os.environ)
     env[JURISDICTION_ENV] = place.key

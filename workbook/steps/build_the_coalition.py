@@ -13,6 +13,7 @@ only the columns it draws.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from IPython.display import HTML
 
 from workbook.data.catalog import Framework
 from workbook.display import views
-from workbook.display.charts import finish, nothing_yet
+from workbook.display.charts import finish, nothing_yet, wrapped_labels
 from workbook.display.document import Block, BulletList, Heading, Paragraph, Table
 from workbook.display.live import Live, LiveViews
 from workbook.display.theme import (
@@ -76,6 +77,9 @@ ROLES = (
     ("Other", "other"),
 )
 CORE_ROLES = tuple(value for _, value in ROLES if value != "other")
+
+# Partners' staff are named in public only with their consent (see stakeholder_fields).
+CONSENT_FIELD = "contact_named"
 
 NOT_ASKED, ASKED, ACCEPTED, DECLINED = "not_asked", "asked", "accepted", "declined"
 STATUSES = (
@@ -217,7 +221,15 @@ def stakeholder_fields(framework: Framework) -> list[Field]:
         Person(
             "contact",
             label="Contact person",
-            help="Name and role or unit; the email and phone are private.",
+            help="Name and role or unit; the email and phone are private. The name and role "
+            "appear in dashboards, exports and the plan only if the person agreed to be named.",
+            named_with=CONSENT_FIELD,
+        ),
+        YesNo(
+            CONSENT_FIELD,
+            label="Agreed to be named",
+            help="Did the contact person agree that their name and role appear in public "
+            "pages and in the plan? Until they do, only the organisation is shown.",
         ),
         MultipleChoice("actor_types", label="Actor types", required=True, options=actor_types),
         MultipleChoice("pillars", label="Policy areas (pillars)", options=pillars),
@@ -445,6 +457,7 @@ def influence_grid(points: pd.DataFrame, unrated: int = 0, synthetic: bool = Fal
         ]
     )
     frame = points[["organisation", "x", "y", "interest", "influence", "champion", "status"]]
+    frame = frame.assign(label=[textwrap.fill(name, 20) for name in frame["organisation"]])
     base = alt.Chart(frame).encode(
         x=alt.X("x:Q", scale=scale, title="Interest: 1 none yet to 5 very high", axis=axis),
         y=alt.Y("y:Q", scale=scale, title="Influence: 1 very little to 5 very high", axis=axis),
@@ -455,6 +468,9 @@ def influence_grid(points: pd.DataFrame, unrated: int = 0, synthetic: bool = Fal
             "champion:N",
             title="Champion",
             scale=alt.Scale(domain=["Champion", "Not (yet)"], range=["diamond", "circle"]),
+            # Outlined in the legend: the shape says champion or not, the colour the
+            # request, so "Not (yet)" never looks like a "Declined" point.
+            legend=alt.Legend(symbolFillColor=WHITE, symbolStrokeColor=TEXT, symbolStrokeWidth=1.5),
         ),
         tooltip=[
             alt.Tooltip("organisation:N", title="Organisation"),
@@ -464,10 +480,11 @@ def influence_grid(points: pd.DataFrame, unrated: int = 0, synthetic: bool = Fal
             alt.Tooltip("status:N", title="Request"),
         ],
     )
-    # Names centred under their point, cut to the space between two columns.
+    # Names centred under their point, on up to three lines of the space between two
+    # columns, so a long name is wrapped, not cut.
     names = base.mark_text(
-        align="center", baseline="top", dy=9, fontSize=11, color=TEXT, limit=125
-    ).encode(text="organisation:N")
+        align="center", baseline="top", dy=9, fontSize=11, color=TEXT, lineBreak="\n"
+    ).encode(text="label:N")
     chart = (split + labels + marks + names).properties(width=700, height=440)
     champions = int((points["champion"] == "Champion").sum())
     note = (
@@ -504,7 +521,12 @@ def coverage_chart(cover: pd.DataFrame, synthetic: bool = False):
             title=None,
             axis=alt.Axis(labelAngle=0, labelLimit=150, labelExpr=_wrap_expr()),
         ),
-        y=alt.Y("actor_type:N", sort=rows, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y(
+            "actor_type:N",
+            sort=rows,
+            title=None,
+            axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(rows, 26)),
+        ),
     )
     cells = base.mark_rect(stroke=WHITE, strokeWidth=2).encode(
         color=alt.condition(
@@ -533,7 +555,8 @@ def coverage_chart(cover: pd.DataFrame, synthetic: bool = False):
     inner = base.transform_filter("!datum.margin").mark_text(fontSize=12)
     totals = base.transform_filter("datum.margin").mark_text(fontSize=12, fontWeight="bold")
     text = inner.encode(text="label:N", color=colour) + totals.encode(text="label:N", color=colour)
-    chart = (cells + text).properties(width=100 * len(columns), height=30 * len(rows))
+    # Narrow enough for a projector with a side panel open: the "Any pillar" column too.
+    chart = (cells + text).properties(width=86 * len(columns), height=32 * len(rows))
     missing = gaps(cover)
     parts = []
     if missing["actor_types"]:
@@ -671,7 +694,8 @@ class Coalition(LiveViews):
         def build():
             records = self.stakeholders_public()
             points = grid_points(records)
-            return influence_grid(points, len(records) - len(points), self.session.synthetic)
+            # Typed answers, not data: no synthetic-sample subtitle (the header says it).
+            return influence_grid(points, len(records) - len(points))
 
         return self._live(build)
 
@@ -680,9 +704,7 @@ class Coalition(LiveViews):
 
     def coverage_matrix(self) -> Live:
         return self._live(
-            lambda: coverage_chart(
-                coverage(self.stakeholders_public(), self.framework), self.session.synthetic
-            )
+            lambda: coverage_chart(coverage(self.stakeholders_public(), self.framework))
         )
 
     def coverage_summary(self) -> Live:
@@ -695,9 +717,7 @@ class Coalition(LiveViews):
         )
 
     def request_funnel(self) -> Live:
-        return self._live(
-            lambda: funnel_chart(funnel(self.stakeholders_public()), self.session.synthetic)
-        )
+        return self._live(lambda: funnel_chart(funnel(self.stakeholders_public())))
 
     def launch(self) -> Form:
         return launch_form(self.session.plan)
@@ -736,6 +756,8 @@ def launch_summary(plan: PublicPlan) -> str:
 def _by_actor_type(records: Sequence[Mapping[str, Any]], framework: Framework) -> Table:
     rows = []
     for actor in framework["actor_types"]:
+        # Organisations only: the plan names no partner's staff, consent or not (the
+        # public plan holds a contact only with consent; the MAP needs none).
         joined = [
             str(r.get("organisation") or "")
             for r in records

@@ -50,7 +50,7 @@ from IPython.display import HTML
 
 from workbook.data.catalog import Framework
 from workbook.display import views
-from workbook.display.charts import finish, nothing_yet
+from workbook.display.charts import finish, nothing_yet, wrapped_labels
 from workbook.display.document import Block, BulletList, Callout, Paragraph, Table
 from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews
@@ -117,6 +117,9 @@ CONTESTED_SPREAD = 2
 NOT_READY_WEAK = 3
 READY_MAX_CONTESTED = 1
 KEY_CONDITION = "leadership_commitment"
+# The guide puts racial equity at the centre of the whole approach: a weak rating of this
+# condition is named in the judgement whatever the overall outcome.
+EQUITY_CONDITION = "racial_equity_understanding"
 
 # Judgement of one condition, strongest first: a weak condition that is also contested
 # is shown as weak (its wide range still shows in the chart and the table).
@@ -237,6 +240,14 @@ OUTCOMES = {
 }
 
 
+EQUITY_WEAK = (
+    "The shared wish to understand structural racism and racial equity is weak. The guide "
+    "puts racial equity at the centre of mobility from poverty, as a result to reach and as "
+    "a way of working: whatever else is in place, close this gap first, before the "
+    "coalition sets its priorities."
+)
+
+
 def _names(frame: pd.DataFrame) -> str:
     return ", ".join(frame["name"])
 
@@ -270,6 +281,9 @@ def judge(stats: pd.DataFrame) -> Judgement:
             reasons.append("No condition is weak or contested.")
     else:
         level = "ready_with_gaps"
+    equity = stats[(stats["condition"] == EQUITY_CONDITION) & stats["weak"]]
+    if not equity.empty and level != "not_assessed":
+        reasons.insert(0, EQUITY_WEAK)
     title, next_step = OUTCOMES[level]
     return Judgement(level, title, next_step, reasons)
 
@@ -511,7 +525,13 @@ def readiness_chart(
     x_axis = alt.Axis(
         values=[lv.value for lv in LEVELS], labelExpr=label_expr, title="Rating", grid=True
     )
-    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
+    # Long condition names on two lines: the chart fits a projector with a side panel open.
+    y = alt.Y(
+        "name:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order, 44)),
+    )
     judgement_scale = alt.Scale(
         domain=list(CONDITION_JUDGEMENTS),
         range=[CONDITION_COLOURS[j] for j in CONDITION_JUDGEMENTS],
@@ -524,7 +544,7 @@ def readiness_chart(
     )
     most = int(counts["count"].max()) if not counts.empty else 1
     sizes = sorted({1, (most + 1) // 2, most})
-    height = 34 * len(order)
+    height = 40 * len(order)
     weak_zone = (
         alt.Chart(pd.DataFrame({"start": [SCALE_MIN - 0.4], "end": [WEAK_BELOW]}))
         .mark_rect(color=CONDITION_COLOURS[WEAK], opacity=0.07)
@@ -573,12 +593,12 @@ def readiness_chart(
             alt.Tooltip("judgement:N", title="Judgement"),
         ],
     )
-    plot = (weak_zone + threshold + spread + dots + medians).properties(width=440, height=height)
+    plot = (weak_zone + threshold + spread + dots + medians).properties(width=380, height=height)
     notes = (
         alt.Chart(frame)
         .mark_text(align="left", fontSize=12, color=TEXT_SOFT)
         .encode(y=alt.Y("name:N", sort=order, axis=None), x=alt.value(0), text="flags:N")
-        .properties(width=170, height=height)
+        .properties(width=150, height=height)
     )
     chart = alt.hconcat(plot, notes, spacing=4).resolve_scale(y="shared")
     weak_n, contested_n = int(stats["weak"].sum()), int(stats["contested"].sum())
@@ -689,7 +709,7 @@ class ReadinessReview(LiveViews):
 
     def chart_now(self) -> alt.TopLevelMixin:
         counts = rating_counts(self.responses_table.records(public=True), self.conditions)
-        return readiness_chart(self.stats(), counts, self.session.synthetic)
+        return readiness_chart(self.stats(), counts)  # typed answers: no synthetic subtitle
 
     def judgement(self) -> Live:
         return self._live(lambda: HTML(judgement_html(judge(self.stats()))))
@@ -731,6 +751,11 @@ class ReadinessReview(LiveViews):
         weak = stats[stats["weak"]]
         actions = self.actions_table.records(public=True)
         fields = self.actions_table.by_name
+        if not (stats["answered"] >= MIN_ANSWERS).any():
+            return views.paragraph(
+                f"Nothing is assessed yet: no condition has {MIN_ANSWERS} ratings, so no "
+                "condition can be called weak or in place."
+            )
         if weak.empty:
             text = "No condition is weak"
             contested = stats[stats["contested"]]

@@ -135,7 +135,14 @@ STEPS: tuple[StepEntry, ...] = (
             PlanSection(
                 "step4.stakeholders",
                 "Stakeholder register",
-                private=("contact.email", "contact.phone"),
+                # A partner's staff member is personal data: the name and role or unit
+                # are public only in records whose contact_named is Yes.
+                private=(
+                    "contact.email",
+                    "contact.phone",
+                    "contact.name unless contact_named",
+                    "contact.organisation unless contact_named",
+                ),
             ),
             PlanSection("step4.launch", "Coalition launch"),
         ),

@@ -22,7 +22,7 @@ def checklist(session: Session) -> Form:
         fields,
         session.plan,
         step.checklist_section,
-        title=f"Step {step.number} review",
+        title="",  # the notebook's "Step N review" heading is right above it
         intro="Answer each question as a team; the answers are saved in the plan.",
     )
 
