@@ -29,7 +29,12 @@ NOT_JUDGED = JUDGEMENT_COLOURS[""]
 QUALITY_OPACITY = {"Strong": 1.0, "Marginal": 0.75, "Weak": 0.35}
 # Quality is also told by shape, so that a legend (and a grey-scale print) tells the levels
 # apart without comparing shades of one colour.
-QUALITY_SHAPES = {"Strong": "circle", "Marginal": "diamond", "Weak": "triangle-up", "none": "square"}
+QUALITY_SHAPES = {
+    "Strong": "circle",
+    "Marginal": "diamond",
+    "Weak": "triangle-up",
+    "none": "square",
+}
 LEGEND_SYMBOL = "#4D4D4D"  # the fill of legend symbols that stand for a shape, not a colour
 
 # Racial and ethnic groups: one colour per group in every chart, whichever of Urban's
