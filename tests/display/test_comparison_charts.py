@@ -43,7 +43,7 @@ def test_colours_a_reader_must_see_are_at_least_3_to_1():
 def test_glance_chart_puts_better_to_the_right(los_angeles):
     spec = comparison_charts.overview(los_angeles, load_framework()).to_dict()
     table = los_angeles.table.set_index("name")
-    drawn = {r["metric"]: r for r in rows(spec)}
+    drawn = {r["metric"]: r for r in rows(spec) if "metric" in r}
     injury = drawn["Deaths from injury per 100,000 residents"]  # lower is better
     assert table.loc["Deaths from injury per 100,000 residents", "national_percentile"] < 10
     assert injury["standing"] > 90 and injury["judgement"] == "better"
