@@ -681,13 +681,20 @@ def how_made(session: Session) -> HTML:
     They sit at the end of the page (the headline links to them): a reader opens them
     when a number needs its provenance.
     """
-    from workbook.steps.learn_the_approach import quality_guide
-
+    framework = session.framework
+    levels = [(q["level"], q["meaning"], q["use"]) for q in framework["quality_levels"]]
+    missing = framework["missing_values"]
+    reasons = [(k.replace("_", " ").capitalize(), v) for k, v in missing.items()]
+    guide = (
+        views.table(levels, ["Quality flag", "What it means", "How to use it"])
+        + views.heading("Why a value can be missing", 4)
+        + views.table(reasons, ["Reason", "What it means"])
+    )
     kind = session.jurisdiction.kind if session.jurisdiction else "county"
     count = len(list(session.catalog.for_geography(kind)))
     return HTML(
         "<details><summary><b>Quality flags and why a value can be missing</b></summary>"
-        f"{quality_guide(session).data}</details>"
+        f"{guide}</details>"
         f"<details><summary><b>Sources and years of all {count} metrics</b></summary>"
         f"{how_built(session).data}</details>"
     )
@@ -846,9 +853,10 @@ def _figure(comparison: Comparison, session: Session) -> Figure:
     return Figure(
         spec=chart.to_dict(),
         caption=f"Where {comparison.place.label} stands on every metric, by pillar "
-        "(national percentile rank).",
+        "(the share of places it does better than).",
         alt=f"A dot chart with one dot per metric ({shown} in all), grouped by pillar, placed "
-        "by the share of places with a lower value (0 to 100). Compared with the national "
+        "by the share of places it does better than (0 to 100: further right is better; "
+        "metrics without a better direction apart, by percentile). Compared with the national "
         f"median, {counts.get('better', 0)} are better, {counts.get('worse', 0)} worse, "
         f"{counts.get('similar', 0)} similar and {counts.get('not judged', 0)} not judged.",
     )
