@@ -536,7 +536,8 @@ def gap_words(metric: Metric, gap: float) -> str:
         return f"{gap * 100:.1f} percentage points"
     if metric.format == "dollars":
         return f"{gap:,.0f} dollars"
-    return f"{gap:,.3g} {metric.unit}"
+    number = f"{gap:,.0f}" if abs(gap) >= 100 else f"{gap:,.3g}"
+    return f"{number} {metric.unit}"
 
 
 def disparities(data: Dataset, values: pd.DataFrame, place_label: str) -> alt.VConcatChart | None:
@@ -555,13 +556,13 @@ def disparities(data: Dataset, values: pd.DataFrame, place_label: str) -> alt.VC
     )
     latest = latest.sort_values("relative", ascending=False, na_position="last")
     # One colour per group in every panel, and only the groups drawn in the legend.
-    drawn = set(values["subgroup"].map(group_family))
+    drawn = set(values.loc[values["subgroup"] != ALL, "subgroup"].map(group_family))
     present = [g for g in GROUP_COLOURS if g in drawn]
     groups = alt.Scale(domain=present, range=[GROUP_COLOURS[g] for g in present])
     panels = []
     for r in latest.itertuples(index=False):
         metric = data.catalog[r.variable]
-        precise = ".3~%" if metric.format == "share" else axis_format(metric)
+        precise = {"share": ".3~%", "dollars": "$,.0f"}.get(metric.format, ",.4~r")
         part = values[(values["variable"] == r.variable) & (values["year"] == r.year)]
         part = part[part["subgroup"] != ALL]
         frame = pd.DataFrame({
