@@ -103,9 +103,10 @@ def test_step2_findings_give_the_headline_a_chart_the_peers_gaps_and_insights(do
     assert any("95% confidence interval" in item for b in findings if isinstance(b, BulletList)
                for item in b.items)  # fmt: skip
     figure = next(b for b in findings if isinstance(b, Figure))
-    assert figure.alt and figure.spec["facet"]  # the overview chart, described in words
+    assert figure.alt and figure.spec["vconcat"]  # the overview chart, described in words
     columns = {k for row in figure.spec["datasets"].values() for k in row[0]}
-    assert columns == {"pillar", "metric", "percentile", "judgement", "quality", "year"}
+    assert columns == {"panel", "metric", "standing", "judgement", "quality", "year",
+                       "direction"}  # fmt: skip
     peers = saved(example_plan, metrics.PEERS_SECTION)
     assert [row[1] for row in table(findings, "The 8 peers").rows] == peers["keys"]
     assert [row[2] for row in table(findings, "The 8 peers").rows] == [

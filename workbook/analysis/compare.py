@@ -134,12 +134,30 @@ def _frame_key(frame: pd.DataFrame, kind: str) -> pd.Series:
     return frame["state"] + frame[kind]
 
 
-def _population_text(population: float | None) -> str:
+def people_text(population: float | None) -> str:
+    """A population as people read it: '9.7 million', '45,000', '43' (never '0 k')."""
     if population is None or pd.isna(population):
         return "unknown"
     if population >= 1e6:
-        return f"{population / 1e6:.1f} M"
-    return f"{population / 1e3:.0f} k"
+        return f"{population / 1e6:.1f} million"
+    if population >= 1e4:
+        return f"{round(population, -3):,.0f}"
+    return f"{population:,.0f}"
+
+
+_population_text = people_text
+
+
+def none_to_count(metric: Metric, value: float | None) -> str:
+    """Why a value means "nothing to count" ('' when it is an ordinary value).
+
+    Residents per physician is 0 where a place has no physician at all: not the best
+    value but none, so it is shown with this note and left out of ranks and judgements.
+    """
+    unit = metric.unit
+    if metric.format == "ratio" and unit.startswith("residents per ") and value == 0:
+        return f"no {unit.removeprefix('residents per ')} to count"
+    return ""
 
 
 def profile_metrics(data: Dataset, kind: str) -> list[Metric]:
@@ -358,6 +376,8 @@ class ComparisonIndex:
                 )
                 continue
             numbers = numeric_values(metric, recent[metric.variable])
+            # Ranks and medians leave out values that mean "none to count".
+            ranked = numbers.mask(numbers == 0) if none_to_count(metric, 0.0) else numbers
             year_column = f"{metric.variable}_year"
             years = recent[year_column].dropna() if year_column in recent else pd.Series()
             present = numbers.dropna()
@@ -366,11 +386,11 @@ class ComparisonIndex:
                     metric,
                     True,
                     numbers,
-                    numbers.to_numpy(dtype="float64"),
+                    ranked.to_numpy(dtype="float64"),
                     float(years.iloc[0]) if len(years) else math.nan,
-                    float(numbers.median()) if len(present) else math.nan,
-                    float(numbers.quantile(0.75) - numbers.quantile(0.25)),
-                    np.sort(present.to_numpy(dtype="float64")),
+                    float(ranked.median()) if len(present) else math.nan,
+                    float(ranked.quantile(0.75) - ranked.quantile(0.25)),
+                    np.sort(ranked.dropna().to_numpy(dtype="float64")),
                 )
             )
 
@@ -411,6 +431,8 @@ class ComparisonIndex:
             }  # fmt: skip
             raw = own[metric.variable] if applies and own is not None else None
             value_missing = raw is None or pd.isna(raw)
+            shown = math.nan if value_missing else float(figures.numbers.iat[position])
+            note = none_to_count(metric, shown)
             value = math.nan if value_missing else float(figures.values[position])
 
             def companion(column: str) -> float:
@@ -441,7 +463,8 @@ class ComparisonIndex:
             record.update(
                 year=None if pd.isna(year) else int(year),
                 value=raw if not value_missing else None,
-                value_number=value,
+                value_number=shown,
+                note=note,
                 quality=quality,
                 lower=lower,
                 upper=upper,
@@ -472,13 +495,24 @@ def compare(data: Dataset, place: Jurisdiction, peers: PeerGroup | None = None) 
     return ComparisonIndex(data, place.kind).compare(place, peers)
 
 
+def _bound(rows: pd.DataFrame, column: str, metric: Metric) -> pd.Series | None:
+    """A 95% confidence bound of ``rows`` as numbers (None where Urban publishes none)."""
+    if metric.bounds_kind != "ci" or not column or column not in rows.columns:
+        return None
+    return pd.to_numeric(rows[column], errors="coerce")
+
+
 def trends(data: Dataset, place: Jurisdiction, variable: str, peers: PeerGroup) -> pd.DataFrame:
-    """Tidy yearly series: the jurisdiction, the peer median and the state median."""
+    """Tidy yearly series: the jurisdiction, the peer median and the state median.
+
+    The jurisdiction's rows carry ``lower`` and ``upper`` where Urban publishes a 95%
+    confidence interval (empty for the medians).
+    """
     metric = data.catalog[variable]
     kind = place.kind
     frame = data.table(f"{kind}_longitudinal")
     if variable not in frame.columns:
-        return pd.DataFrame(columns=["year", "series", "value", "quality"])
+        return pd.DataFrame(columns=["year", "series", "value", "quality", "lower", "upper"])
     keys = _frame_key(frame, kind)
     numbers = numeric_values(metric, frame[variable])
     parts = []
@@ -491,6 +525,8 @@ def trends(data: Dataset, place: Jurisdiction, variable: str, peers: PeerGroup) 
                 "series": place.name,
                 "value": numbers[own.index],
                 "quality": quality if quality is not None else None,
+                "lower": _bound(own, metric.lower_bound, metric),
+                "upper": _bound(own, metric.upper_bound, metric),
             }
         )
     )

@@ -21,6 +21,24 @@ TREND_COLUMNS = ["variable", "name", "first_year", "first_gap", "latest_year", "
                  "change", "movement", "latest_worst_group"]  # fmt: skip
 
 
+def group_family(subgroup: str) -> str:
+    """The group a label belongs to, whichever definition: 'Black, Non-Hispanic' -> 'Black'.
+
+    Charts give a group one colour everywhere; the label itself still says which
+    definition a metric uses.
+    """
+    return str(subgroup).split(",")[0].strip()
+
+
+def definitions(values: pd.DataFrame) -> dict[str, list[str]]:
+    """Per metric, the group labels its values use (without 'All'), in the data's order."""
+    groups = values[values["subgroup"] != ALL]
+    return {
+        variable: list(dict.fromkeys(part["subgroup"]))
+        for variable, part in groups.groupby("variable", sort=False)
+    }
+
+
 def group_values(data: Dataset, place: Jurisdiction) -> pd.DataFrame:
     """Tidy rows for ``place``: variable, name, year, subgroup, value, quality, lower, upper."""
     table = f"{place.kind}_race_ethnicity"

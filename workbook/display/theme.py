@@ -22,9 +22,35 @@ PILLAR_COLOURS = {
     "health": "#CC79A7",
     "governance": "#D55E00",
 }
-# Judgements: blue for better, orange for worse (safe pair), grey for no difference.
-JUDGEMENT_COLOURS = {"better": "#0072B2", "worse": "#D55E00", "similar": "#8C8C8C", "": "#BDBDBD"}
+# Judgements: blue for better, orange for worse (safe pair), dark grey for no difference,
+# a mid grey for values that are not judged (still 3:1 on white, so a point never vanishes).
+JUDGEMENT_COLOURS = {"better": "#0072B2", "worse": "#D55E00", "similar": "#4D4D4D", "": "#8F8F8F"}
+NOT_JUDGED = JUDGEMENT_COLOURS[""]
 QUALITY_OPACITY = {"Strong": 1.0, "Marginal": 0.75, "Weak": 0.35}
+# Quality is also told by shape, so that a legend (and a grey-scale print) tells the levels
+# apart without comparing shades of one colour.
+QUALITY_SHAPES = {
+    "Strong": "circle",
+    "Marginal": "diamond",
+    "Weak": "triangle-up",
+    "none": "square",
+}
+LEGEND_SYMBOL = "#4D4D4D"  # the fill of legend symbols that stand for a shape, not a colour
+
+# Racial and ethnic groups: one colour per group in every chart, whichever of Urban's
+# definitions a metric uses ("Black" or "Black, Non-Hispanic" are both the Black group).
+# Each is at least 3:1 on white.
+GROUP_COLOURS = {
+    "Black": "#0072B2",
+    "Hispanic": "#D55E00",
+    "White": "#009E73",
+    "Other Races and Ethnicities": "#CC79A7",
+    "Asian": "#332288",
+    "All": "#000000",
+}
+# Lines told apart only by colour (one per metric): every one at least 3:1 on white.
+LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#882255", "#997700",
+                "#332288"]  # fmt: skip
 MUTED = "#9E9E9E"
 HIGHLIGHT = "#000000"
 

@@ -115,7 +115,7 @@ class DistributionGrid:
         for number, key in enumerate(keys):
             self.position.setdefault(key, number)  # the first row, as values[keys == key]
         self.marks = [
-            (metric.name, values.to_numpy(), low, high)
+            (comparison_charts.panel_label(metric), values.to_numpy(), low, high)
             for metric, values, low, high in comparison_charts.distribution_panels(
                 data, variables, kind
             )
@@ -278,9 +278,13 @@ class Reporter:
             charts.append(("disparities", chart.to_dict(validate=False), ""))
         return charts
 
-    def disparity_table_html(self, gap_table: pd.DataFrame) -> str:
+    def disparity_table_html(
+        self, gap_table: pd.DataFrame, values: pd.DataFrame | None = None
+    ) -> str:
         """How each gap moved, as in the notebook's table (also when no metric has a gap)."""
         if gap_table.empty:
+            if values is not None:
+                return views.paragraph(step2.no_gap_text(values))
             return views.paragraph(
                 "No metric has values for two or more racial or ethnic groups here."
             )
@@ -314,7 +318,8 @@ class Reporter:
             )
         }
         kind_plural = KIND_PLURAL[place.kind]
-        no_disparity_chart = "<p>No metric has values by race and ethnicity for this place.</p>"
+        # Without a gap the table's note says why; no chart, and nothing to contradict it.
+        no_disparity_chart = ""
         fields = {
             "title": escape(session.page_title),
             "label": escape(place.label),
@@ -325,7 +330,7 @@ class Reporter:
             "metrics": _compact(review.metrics_table_html()),
             "distributions": figures["distributions"],
             "disparity_chart": figures.get("disparities", no_disparity_chart),
-            "disparity_table": _compact(self.disparity_table_html(gaps(values))),
+            "disparity_table": _compact(self.disparity_table_html(gaps(values), values)),
             "csv": escape(CSV_FILE),
             "distribution_asset": escape(distribution_asset(place.kind)),
             "credit": escape(

@@ -27,7 +27,7 @@ from workbook.analysis.compare import (
     suggest_peers,
     trends,
 )
-from workbook.analysis.disparities import gap_trends, gaps, group_values
+from workbook.analysis.disparities import definitions, gap_trends, gaps, group_values
 from workbook.data.catalog import DIRECTION_WORDS, Metric
 from workbook.display import comparison_charts, views
 from workbook.display.document import (
@@ -57,6 +57,13 @@ MISSING_WORDS = {
     "suppressed": "withheld (a quality flag but no value)",
     "unavailable": "not available",
 }
+# Why metrics are missing, in the headline's sentence ("30 not covered by ...").
+HEADLINE_MISSING = {
+    "not_computed": "not published for this kind of place",
+    "no_data_year": "without data for this place in the latest year",
+    "suppressed": "withheld by Urban as unreliable",
+    "unavailable": "not covered by the source data for this place",
+}
 JUDGEMENT_MARKS = {"better": "better", "worse": "worse", "similar": "similar", "": "-"}
 
 
@@ -73,6 +80,55 @@ def format_value(value: object, fmt: str) -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.3g}"
+
+
+def plain_dollars(html: str) -> str:
+    """``html`` in a block MathJax leaves alone.
+
+    JupyterLab and Voila typeset ``$...$`` in HTML output as maths, so "$32,319 to
+    $34,358" would read as italic "32,319to34,358"; MathJax skips elements of these classes
+    (MathJax 2 and 3 names), and other front ends ignore them.
+    """
+    return f'<div class="tex2jax_ignore mathjax_ignore">{html}</div>'
+
+
+def no_gap_text(values: pd.DataFrame) -> str:
+    """Why no gap between groups is shown, in words that match what the data holds."""
+    if values.empty:
+        return "The data has no values by race and ethnicity for this place."
+    count = values["variable"].nunique()
+    metrics = "1 metric" if count == 1 else f"{count} metrics"
+    return (
+        f"Urban publishes values by race and ethnicity for {metrics} here, but in no year do "
+        "two groups have a value that is not rated Weak, so no gap between groups can be "
+        "measured (Weak values are never used for a gap)."
+    )
+
+
+class Standing:
+    """The headline numbers of a comparison: what can be judged and how it comes out."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        table = comparison.table
+        self.table = table
+        self.total = len(table)
+        judged = table[table["vs_nation"].isin(["better", "worse", "similar"])]
+        self.judged = judged
+        self.better = int((judged["vs_nation"] == "better").sum())
+        self.worse = int((judged["vs_nation"] == "worse").sum())
+        self.similar = len(judged) - self.better - self.worse
+        self.with_value = int(table["value"].notna().sum())
+        self.missing = table.loc[table["missing_reason"] != "", "missing_reason"].value_counts()
+        self.weak = int((table["quality"] == "Weak").sum())
+        notes = table["note"] if "note" in table else pd.Series("", index=table.index)
+        self.none_to_count = table[notes.fillna("") != ""]
+        years = table.loc[table["value"].notna(), "year"].dropna()
+        self.years = (int(years.min()), int(years.max())) if len(years) else None
+        ranked = judged.assign(badness=[_badness(r) for _, r in judged.iterrows()])
+        self.concerns = ranked[ranked["vs_nation"] == "worse"].sort_values(
+            "badness", ascending=False
+        )
+        self.strengths = ranked[ranked["vs_nation"] == "better"].sort_values("badness")
 
 
 class MetricsReview(LiveViews):
@@ -165,6 +221,8 @@ class MetricsReview(LiveViews):
                     shown = format_value(
                         r["value"] if not metric.numeric else r["value_number"], metric.format
                     )
+                    if r.get("note"):
+                        shown += f" ({r['note']}: not ranked)"
                 bounds = ""
                 if metric.has_bounds and not pd.isna(r["lower"]) and not pd.isna(r["upper"]):
                     label = "95% CI" if metric.bounds_kind == "ci" else "range"
@@ -214,7 +272,99 @@ class MetricsReview(LiveViews):
         return "".join(parts) + views.paragraph(rule) + legend
 
     def metrics_table(self) -> Live:
-        return self._live(lambda: HTML(self.metrics_table_html()))
+        return self._live(lambda: HTML(plain_dollars(self.metrics_table_html())))
+
+    def headline_html(self) -> str:
+        """The answer first: the place, its people, its years, and how it compares."""
+        place = self.place
+        kinds = comparison_charts.kind_plural(place.kind)
+        figures = Standing(self.comparison)
+        catalog = self.session.catalog
+        population = place.population
+        people = (
+            f"{population:,.0f} {'resident' if population == 1 else 'residents'} "
+            f"({place.last_year})"
+            if population is not None and not pd.isna(population)
+            else "population not given in the data"
+        )
+        span = (
+            f"latest values from {figures.years[0]} to {figures.years[1]}"
+            if figures.years and figures.years[0] != figures.years[1]
+            else f"latest values from {figures.years[0]}"
+            if figures.years
+            else "no values"
+        )
+        parts = [
+            f'<p style="font-size:1.3em;margin:0.2em 0"><b>{escape(place.label)}</b>: '
+            f"{escape(people)}; {escape(span)}.</p>"
+        ]
+        judged = len(figures.judged)
+        if judged:
+            similar = (
+                f"; the other {figures.similar} {'is' if figures.similar == 1 else 'are'} similar"
+                if figures.similar
+                else ""
+            )
+            metrics = "metric that can" if judged == 1 else "metrics that can"
+            parts.append(
+                f'<p style="font-size:1.15em;margin:0.3em 0">Better than the national median '
+                f"on <b>{figures.better}</b> of the {judged} {metrics} be judged, worse on "
+                f"<b>{figures.worse}</b>{similar}.</p>"
+            )
+        else:
+            parts.append(
+                "<p>No metric can be judged against the national median here (values are "
+                "missing, rated Weak or have no better direction).</p>"
+            )
+
+        def items(rows: pd.DataFrame) -> str:
+            shown = []
+            for _, r in rows.head(HIGHLIGHTS).iterrows():
+                metric = catalog[r["variable"]]
+                share = comparison_charts.standing(r["national_percentile"], r["direction"])
+                where = (
+                    f"worse than {min(99, max(1, round(100 - share)))}% of {kinds}"
+                    if r["vs_nation"] == "worse"
+                    else f"better than {min(99, max(1, round(share)))}% of {kinds}"
+                )
+                shown.append(
+                    f"{escape(metric.name)} ({escape(value_text(metric, r['value_number']))}; "
+                    f"{where})"
+                )
+            return "; ".join(shown)
+
+        for word, rows in (("concerns", figures.concerns), ("strengths", figures.strengths)):
+            if len(rows):
+                parts.append(f"<p><b>Largest {word}:</b> {items(rows)}.</p>")
+        missing = "; ".join(
+            f"{count} {HEADLINE_MISSING.get(reason, reason)}"
+            for reason, count in figures.missing.items()
+        )
+        few = "Few metrics for this place: only " if figures.with_value < figures.total / 2 else ""
+        coverage = (
+            f"{few}{figures.with_value} of the {figures.total} metrics have a value for "
+            f"{escape(place.name)}"
+        )
+        if missing:
+            coverage += f"; the other {int(figures.missing.sum())} do not ({escape(missing)})"
+        coverage += (
+            f". {figures.weak} {'value is' if figures.weak == 1 else 'values are'} rated Weak: "
+            'shown, never judged. <a href="#How-the-metrics-are-made">How the metrics are '
+            "made and why a value can be missing</a>."
+        )
+        parts.append(f"<p>{coverage}</p>")
+        for _, r in figures.none_to_count.iterrows():
+            metric = catalog[r["variable"]]
+            value = format_value(r["value_number"], metric.format)
+            parts.append(
+                f"<p>{escape(metric.name)} is {escape(value)}"
+                f": {escape(r['note'])}. It is shown but not ranked or judged.</p>"
+            )
+        return '<div class="wb-headline">' + "".join(parts) + "</div>"
+
+    def headline(self) -> Live:
+        """The page's opening: the answer, before any method table (redrawn with the peers)."""
+        return self._live(lambda: HTML(plain_dollars(self.headline_html())))
 
     def peers_html(self) -> str:
         group = self.peer_group
@@ -223,7 +373,7 @@ class MetricsReview(LiveViews):
 
     def peer_picker(self) -> WithFallback | Live:
         """The peers with reasons, and a box to replace them (hidden in read-only views)."""
-        shown = self._live(lambda: HTML(self.peers_html()))
+        shown = self._live(lambda: HTML(plain_dollars(self.peers_html())))
         if self.session.read_only:
             return shown
         box = widgets.Text(
@@ -245,7 +395,7 @@ class MetricsReview(LiveViews):
         apply.on_click(lambda _: use(box.value))
         reset.on_click(lambda _: use(""))
         panel = widgets.VBox([shown.output, widgets.HBox([box, apply, reset]), message])
-        return WithFallback(panel, self.peers_html())
+        return WithFallback(panel, plain_dollars(self.peers_html()))
 
     # Charts ---------------------------------------------------------------------------
 
@@ -267,11 +417,15 @@ class MetricsReview(LiveViews):
             for metric in self.session.catalog.for_geography(self.place.kind):
                 series = trends(self.session.data, self.place, metric.variable, self.peer_group)
                 if series["year"].nunique() > 1:
-                    parts.append(series.assign(metric=metric.name))
+                    series = series.assign(metric=comparison_charts.panel_label(metric))
+                    for column in ("value", "lower", "upper"):
+                        numbers = pd.to_numeric(series[column], errors="coerce")
+                        series[column] = comparison_charts.shown_number(metric, numbers)
+                    parts.append(series)
             frame = (
                 pd.concat(parts, ignore_index=True)
                 if parts
-                else pd.DataFrame(columns=["metric", "year", "series", "value"])
+                else pd.DataFrame(columns=["metric", "year", "series", "value", "lower", "upper"])
             )
             return comparison_charts.trend_grid(self.session.data, frame, self.place.name)
 
@@ -371,33 +525,25 @@ class MetricsReview(LiveViews):
     # Disparities ----------------------------------------------------------------------
 
     def disparity_tables(self) -> HTML:
+        """How each gap moved, with its unit and the groups (Urban's definition) it uses."""
         values = group_values(self.session.data, self.place)
         table = gap_trends(gaps(values))
         if table.empty:
-            return HTML(
-                views.paragraph("No metric has values by race and ethnicity for this place.")
-            )
+            return HTML(views.paragraph(no_gap_text(values)))
         catalog = self.session.catalog
+        groups = definitions(values)
         rows = []
         for _, r in table.iterrows():
             metric = catalog[r["variable"]]
             rows.append([
-                r["name"], f"{r['first_year']}: {format_value(r['first_gap'], metric.format)}",
-                f"{r['latest_year']}: {format_value(r['latest_gap'], metric.format)}",
+                r["name"], "; ".join(groups.get(r["variable"], [])),
+                f"{r['first_year']}: {gap_text(metric, r['first_gap'])}",
+                f"{r['latest_year']}: {gap_text(metric, r['latest_gap'])}",
                 r["movement"], r["latest_worst_group"] or "(no direction)",
             ])  # fmt: skip
-        return HTML(
-            views.table(
-                rows,
-                [
-                    "Metric",
-                    "Gap, first year",
-                    "Gap, latest year",
-                    "Movement",
-                    "Group doing worst (latest)",
-                ],
-            )
-        )
+        header = ["Metric", "Groups in Urban's data", "Gap, first year", "Gap, latest year",
+                  "Movement", "Group doing worst (latest)"]  # fmt: skip
+        return HTML(plain_dollars(views.table(rows, header)))
 
     def disparity_chart(self):
         values = group_values(self.session.data, self.place)
@@ -463,7 +609,7 @@ class MetricsReview(LiveViews):
                 views.heading(f"{tag.capitalize()}s ({len(chosen)})", 4)
                 + views.table(rows, ["Insight", "Metrics", "Pillars"])
             )
-        return HTML("".join(parts))
+        return HTML(plain_dollars("".join(parts)))
 
     # Files ----------------------------------------------------------------------------
 
@@ -485,10 +631,11 @@ class MetricsReview(LiveViews):
         dictionary = self.session.output_path("data_dictionary.csv")
         data_dictionary(self.session).to_csv(dictionary, index=False)
         note = " (made from the synthetic sample)" if self.session.synthetic else ""
+        # The files' names, not the folder: a page shown to others names no server folder.
         return HTML(
             views.paragraph(
-                f"Wrote {path.name} ({len(self.comparison.table)} metrics) and {dictionary.name} "
-                f"to {self.session.output_dir}{note}."
+                f"{path.name} ({len(self.comparison.table)} metrics, one row each) and "
+                f"{dictionary.name} come with this page, in the same output folder{note}."
             )
         )
 
@@ -526,6 +673,31 @@ def data_dictionary(session: Session) -> pd.DataFrame:
             "description": metric.description, "source": metric.source,
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def how_made(session: Session) -> HTML:
+    """The method tables, folded: quality flags and missing reasons, then every source.
+
+    They sit at the end of the page (the headline links to them): a reader opens them
+    when a number needs its provenance.
+    """
+    framework = session.framework
+    levels = [(q["level"], q["meaning"], q["use"]) for q in framework["quality_levels"]]
+    missing = framework["missing_values"]
+    reasons = [(k.replace("_", " ").capitalize(), v) for k, v in missing.items()]
+    guide = (
+        views.table(levels, ["Quality flag", "What it means", "How to use it"])
+        + views.heading("Why a value can be missing", 4)
+        + views.table(reasons, ["Reason", "What it means"])
+    )
+    kind = session.jurisdiction.kind if session.jurisdiction else "county"
+    count = len(list(session.catalog.for_geography(kind)))
+    return HTML(
+        "<details><summary><b>Quality flags and why a value can be missing</b></summary>"
+        f"{guide}</details>"
+        f"<details><summary><b>Sources and years of all {count} metrics</b></summary>"
+        f"{how_built(session).data}</details>"
+    )
 
 
 def how_built(session: Session) -> HTML:
@@ -681,9 +853,10 @@ def _figure(comparison: Comparison, session: Session) -> Figure:
     return Figure(
         spec=chart.to_dict(),
         caption=f"Where {comparison.place.label} stands on every metric, by pillar "
-        "(national percentile rank).",
+        "(the share of places it does better than).",
         alt=f"A dot chart with one dot per metric ({shown} in all), grouped by pillar, placed "
-        "by the share of places with a lower value (0 to 100). Compared with the national "
+        "by the share of places it does better than (0 to 100: further right is better; "
+        "metrics without a better direction apart, by percentile). Compared with the national "
         f"median, {counts.get('better', 0)} are better, {counts.get('worse', 0)} worse, "
         f"{counts.get('similar', 0)} similar and {counts.get('not judged', 0)} not judged.",
     )
