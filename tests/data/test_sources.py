@@ -93,3 +93,11 @@ def test_kernels_are_told_only_what_the_user_chose(tmp_path, isolated_home, monk
     assert "--data-dir when the dashboards were started" in resolve(None).explanation
     monkeypatch.delenv(ENV_DATA_GIVEN)
     assert "environment variable" in resolve(None).explanation
+
+
+def test_a_dataset_says_how_it_was_chosen_each_time(isolated_home):
+    """The same folder opened as a chosen folder and as the default keeps both origins."""
+    chosen = open_dataset(SAMPLE_DIR)
+    default = open_dataset(None)
+    assert chosen.source.origin == "parameter" and default.source.origin == "sample"
+    assert open_dataset(None) is default

@@ -129,7 +129,10 @@ def open_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     source = resolve(data_dir)
     folder = prepared_folder(source)
     stamp = str((folder / "manifest.json").stat().st_mtime_ns)
-    key = (str(folder.resolve()), stamp)
+    # The origin is part of the key: a dataset says where it came from (page headers,
+    # what `workbook serve` hands its kernels), and the same folder can be reached as
+    # the sample or as a folder someone chose.
+    key = (str(folder.resolve()), stamp, source.origin)
     if key not in _OPEN:
         _OPEN[key] = Dataset(folder, source)
     return _OPEN[key]
