@@ -75,7 +75,9 @@ def test_a_stop_signal_ends_the_server_its_kernels_and_its_folder(tmp_path, plan
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, output
-    assert "Dashboards stopped." in output and "Traceback" not in output
+    assert "Dashboards stopped." in output
+    # No error of the command or of Voila (a kernel stopped in mid-run may print its own).
+    assert "workbook/serve" not in output and "voila/app.py" not in output
     gone, alive = psutil.wait_procs(family, timeout=30)
     assert alive == [], f"left running after {stop.name}: {alive}"
     assert not site.exists(), "the staged notebooks were left behind"
