@@ -75,7 +75,7 @@ def _condensed_part(part: Part) -> Part | None:
         return None
     opening = _leads(part) or [b for b in part.blocks if isinstance(b, Paragraph)][:1]
     blocks: list[Block] = [
-        Paragraph(_first_words(p.text, MAX_LEAD_WORDS), lead=True) for p in opening
+        Paragraph(_first_words(p.text, MAX_LEAD_WORDS), lead=p.lead) for p in opening
     ]
     blocks += [b for b in part.blocks if isinstance(b, Callout) and b.kind == "key"]
     return Part(part.title, tuple(blocks), step=part.step) if blocks else None

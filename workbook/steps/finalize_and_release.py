@@ -142,7 +142,8 @@ class Spokesperson(Person):
             value = {"name": value}
         if not isinstance(value, Mapping):
             return None if self.is_empty(value) else value
-        name = str(value.get("name") or "").strip()
+        # A public copy has lost "name" but keeps "public_name" when the person agreed.
+        name = str(value.get("name") or value.get("public_name") or "").strip()
         organisation = str(value.get("organisation") or "").strip()
         if not (name or organisation):
             return None
