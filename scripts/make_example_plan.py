@@ -178,7 +178,7 @@ FORMAT = {
 # named), materials, status
 RELEASES = (
     ("County board and department heads", "council", "Board work session on the plan",
-     "2027-02-09", ("Marisol Vega", "Office of the County Executive, deputy county executive",
+     "2027-02-09", ("Helen Okoro", "Office of the County Executive, county executive",
                     True), ["map", "brief", "slides"], "ready"),
     ("Residents of Northside and Eastside", "launch_event",
      "Launch evening at the Eastside Family Center, with food and childcare", "2027-02-20",
@@ -189,7 +189,7 @@ RELEASES = (
      ("", "Youth Voices Council, youth coordinator", False), ["fact_sheet", "social_posts"],
      "planned"),
     ("Local news media", "press", "Press briefing after the launch", "2027-02-21",
-     ("Sam Patel", "Office of the County Executive, project manager", True),
+     ("Luis Ortega", "Office of the County Executive, communications director", True),
      ["brief", "press_release"], "planned"),
 )  # fmt: skip
 TERMS = (
