@@ -377,3 +377,10 @@ def test_step9_on_an_empty_plan(tmp_path):
     assert (out / "map-brief.pdf").exists() and (out / "map-fact-sheet.pdf").exists()
     page = (out / "09_finalize_and_release.html").read_text(encoding="utf-8")
     assert external_references(page) == [] and "Synthetic sample" in page
+
+
+def test_one_term_is_found_once_however_it_is_spelled():
+    texts = [("Findings", "Help for at-risk youth and for at risk youth.")]
+    found = plain.find_terms(texts, plain.default_terms())
+    assert list(found["found"]) == ["at-risk youth", "at risk youth"]
+    assert set(found["suggestion"]) == {"young people the systems around them have not served well"}

@@ -159,8 +159,12 @@ def find_terms(texts: Sequence[tuple[str, str]], terms: Iterable[Term]) -> pd.Da
     rows = []
     for section, text in texts:
         for sentence in sentences(text):
+            seen: set[tuple[int, int]] = set()  # two spellings of one term match once
             for term in terms:
                 for match in term.pattern.finditer(sentence):
+                    if match.span() in seen:
+                        continue
+                    seen.add(match.span())
                     rows.append({
                         "section": section, "sentence": sentence, "found": match.group(0),
                         "suggestion": term.suggestion or "(the coalition gave no alternative)",

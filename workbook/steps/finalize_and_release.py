@@ -570,7 +570,7 @@ def release_timeline(records: Sequence[Mapping[str, Any]], synthetic: bool = Fal
             x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b %Y")),
             y=alt.Y("audience:N", title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color("status:N", scale=colours, title="Status"),
-            shape=alt.Shape("status:N", title="Status"),
+            shape=alt.Shape("status:N", scale=alt.Scale(domain=colours.domain), title="Status"),
             tooltip=[alt.Tooltip("audience:N", title="Audience"),
                      alt.Tooltip("channel:N", title="Channel"),
                      alt.Tooltip("event:N", title="Event"),
