@@ -1,10 +1,13 @@
 """Write data/examples/sample_plan.json: an example plan for the sample's Linden County.
 
-It holds Steps 1 to 4 filled in by a fictional coalition, enough for every part those
-steps write in the Mobility Action Plan: Step 1's review; Step 2's peers (the workbook's
-suggestion, with reasons) and preliminary insights; four readiness responses (with a
-weak and a contested condition) and the actions that close the gaps; a management team,
-eight stakeholders across actor types and the launch; and part of each review checklist.
+It holds Steps 1 to 4 and 9 filled in by a fictional coalition, enough for every part
+those steps write in the Mobility Action Plan: Step 1's review; Step 2's peers (the
+workbook's suggestion, with reasons) and preliminary insights; four readiness responses
+(with a weak and a contested condition) and the actions that close the gaps; a management
+team, eight stakeholders across actor types and the launch; Step 9's documents and
+audiences, a release plan (one spokesperson agreed to be named, one did not), the
+coalition's own additions to the word list and an approving sign-off; and part of each
+review checklist.
 Every person, organisation, email address and phone number is invented.
 
 The records go through the same forms and views the notebooks use, so they pass the same
@@ -16,7 +19,7 @@ two weeks after the one before), so running the script again writes the same fil
     python scripts/make_example_plan.py OUT.json   # somewhere else
 
 Use it: ``workbook.plan.store.import_plan("data/examples/sample_plan.json", "plan.sqlite")``,
-then ``workbook run --steps 1-4 --plan-path plan.sqlite`` or
+then ``workbook run --steps 1-4,9 --plan-path plan.sqlite`` or
 ``workbook map --plan-path plan.sqlite``.
 """
 
@@ -38,6 +41,7 @@ from workbook.data.sources import SAMPLE_DIR  # noqa: E402
 from workbook.plan.store import PlanStore, import_plan  # noqa: E402
 from workbook.session import AUTHOR_ENV, READ_ONLY_ENV, start  # noqa: E402
 from workbook.steps import build_the_coalition as coalition  # noqa: E402
+from workbook.steps import finalize_and_release as release  # noqa: E402
 from workbook.steps import local_government_readiness as readiness  # noqa: E402
 from workbook.steps import review  # noqa: E402
 from workbook.steps import use_the_metrics as metrics  # noqa: E402
@@ -163,6 +167,47 @@ LAUNCH = {
     "decision_notes": "A proposal passes when no member objects strongly; objections are "
     "heard and the proposal reworked. Residents hold at least a third of the seats.",
 }
+# Step 9: the documents, the release plan, the coalition's words and the sign-off.
+FORMAT = {
+    "documents": ["map", "brief", "fact_sheet"],
+    "formats": ["html", "docx", "pdf"],
+    "audience_map": "Partners, funders and county departments",
+    "audience_brief": "The county board, the press and partner boards",
+    "audience_fact_sheet": "Residents at events, in libraries and clinics",
+    "languages": "Spanish and Vietnamese",
+    "reading_grade": 8,
+}
+# audience, channel, event, date, spokesperson (name, organisation and role, agreed to be
+# named), materials, status
+RELEASES = (
+    ("County board and department heads", "council", "Board work session on the plan",
+     "2027-02-09", ("Helen Okoro", "Office of the County Executive, county executive",
+                    True), ["map", "brief", "slides"], "ready"),
+    ("Residents of Northside and Eastside", "launch_event",
+     "Launch evening at the Eastside Family Center, with food and childcare", "2027-02-20",
+     ("Dolores Whitfield", "Northside Tenants Union, member", False),
+     ["fact_sheet", "translations"], "planned"),
+    ("Young people", "community_meeting",
+     "Youth Voices Council session for at-risk youth", "2027-03-04",
+     ("", "Youth Voices Council, youth coordinator", False), ["fact_sheet", "social_posts"],
+     "planned"),
+    ("Local news media", "press", "Press briefing after the launch", "2027-02-21",
+     ("Luis Ortega", "Office of the County Executive, communications director", True),
+     ["brief", "press_release"], "planned"),
+)  # fmt: skip
+TERMS = (
+    {"term": "underserved", "suggestion": "not yet served well by (name the service)",
+     "kind": "deficit", "why": "Says who has not done the serving.", "keep": False},
+    {"term": "disabled people", "suggestion": "", "kind": "people-first",
+     "why": "The Linden disability council asked for identity-first wording.", "keep": True},
+)  # fmt: skip
+SIGNOFF = {
+    "approver": "Linden Mobility Coalition steering group",
+    "role": "Steering group, by consent",
+    "date": "2027-01-21",
+    "decision": "approve",
+    "note": "Approved after the community preview at the Linden Public Library.",
+}
 CHECKLISTS = {
     1: {
         "dimensions": True,
@@ -184,6 +229,14 @@ CHECKLISTS = {
     },
     3: {"all_conditions": True, "evidence": True, "many_voices": True, "overall": True},
     4: {"management_team": True, "champions": True, "requests": True, "launch": False},
+    9: {
+        "complete": False,
+        "format": True,
+        "release_plan": True,
+        "messaging": True,
+        "community_preview": True,
+        "released": False,
+    },
 }
 
 
@@ -254,6 +307,28 @@ def fill(store: PlanStore) -> None:
         launch.set_value(name, value)
     assert launch.save(), launch.validate()
     save_checklist(store, framework, 4)
+    fill_step9(store)
+    save_checklist(store, framework, 9)
+
+
+def fill_step9(store: PlanStore) -> None:
+    """Step 9 through its forms: documents, release plan, the coalition's words, sign-off."""
+    form = release.format_form(store)
+    for name, value in FORMAT.items():
+        form.set_value(name, value)
+    assert form.save(), form.validate()
+    table = release.release_table(store)
+    for audience, channel, event, date, (name, role, named), materials, status in RELEASES:
+        table.add({"audience": audience, "channel": channel, "event": event, "date": date,
+                   "spokesperson": {"name": name, "organisation": role, "named": named},
+                   "materials": materials, "status": status})  # fmt: skip
+    words = release.terms_table(store)
+    for record in TERMS:
+        words.add(record)
+    signoff = release.signoff_form(store)
+    for name, value in SIGNOFF.items():
+        signoff.set_value(name, value)
+    assert signoff.save(), signoff.validate()
 
 
 def fixed(data: dict) -> dict:

@@ -14,6 +14,7 @@ from workbook.map.errors import IncompleteMapError
 from workbook.plan.store import PlanStore
 from workbook.steps import build_the_coalition as coalition
 from workbook.steps import local_government_readiness as readiness
+from workbook.steps import registry
 from workbook.steps import use_the_metrics as metrics
 
 FRAMEWORK = load_framework()
@@ -48,7 +49,7 @@ def test_steps_not_in_the_workbook_leave_gaps_naming_the_step(doc):
     for section, spec in zip(doc.sections, SECTIONS, strict=True):
         for number in spec["steps"]:
             found = gaps(part(doc, section.id, number).blocks)
-            if number <= 4:
+            if number in registry.numbers():  # the example fills every step there is
                 assert found == [], (section.id, number)
             else:
                 assert [(g.step, g.step_title) for g in found] == [(number, titles[number])]
@@ -176,7 +177,7 @@ def test_final_is_refused_while_parts_are_empty(example_plan):
         build_document(example_plan, final=True)
     missing = caught.value.missing
     assert [(m.section, m.step) for m in missing] == [
-        (s["title"], n) for s in SECTIONS for n in s["steps"] if n > 4
+        (s["title"], n) for s in SECTIONS for n in s["steps"] if n not in registry.numbers()
     ]
     message = str(caught.value)
     assert "Step 7, Identify strategic actions" in message and "Measurement plan" in message

@@ -27,7 +27,7 @@ from workbook.map.errors import IncompleteMapError, MissingPart
 from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
 from workbook.session import READ_ONLY_ENV, Session, start
-from workbook.steps import registry
+from workbook.steps import finalize_and_release, registry
 from workbook.steps.use_the_metrics import PEERS_SECTION
 
 NOT_IN_WORKBOOK = "the workbook does not have this step yet"
@@ -115,7 +115,8 @@ def build_document(
 ) -> Document:
     """The MAP of the plan at ``plan_path``, as a :class:`Document` (nothing is written).
 
-    ``final=True`` refuses (:class:`IncompleteMapError`) while any part is still a gap.
+    ``final=True`` refuses (:class:`IncompleteMapError`) while any part is still a gap
+    or while Step 9's sign-off does not approve the final version.
     ``author`` is printed as "Prepared by" when given. ``today`` (ISO date) fixes the
     build date, for reproducible documents.
     """
@@ -147,8 +148,11 @@ def build_document(
             for section in sections
             for gap in section.gaps
         ]
-        if final and missing:
-            raise IncompleteMapError(missing)
+        if final:
+            # A release needs every part written and the coalition's approval (Step 9).
+            unsigned = finalize_and_release.signoff_problem(plan)
+            if missing or unsigned:
+                raise IncompleteMapError(missing, unsigned)
         front = matter.front(
             plan,
             session,

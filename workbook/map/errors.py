@@ -25,16 +25,29 @@ class MapError(WorkbookError):
 
 
 class IncompleteMapError(MapError):
-    """A final MAP was asked for while parts of it are still empty."""
+    """A final MAP was asked for while parts of it are still empty or it is not signed off.
 
-    def __init__(self, missing: list[MissingPart]) -> None:
+    ``missing`` lists the empty parts; ``signoff`` says why the sign-off does not allow
+    a release yet ('' when it approves). The message names everything at once.
+    """
+
+    def __init__(self, missing: list[MissingPart], signoff: str = "") -> None:
         self.missing = list(missing)
-        lines = "\n".join(f"  - {part}" for part in self.missing)
-        super().__init__(
-            f"a final MAP cannot have empty parts, and {len(self.missing)} are still empty:\n"
-            f"{lines}\nFix: complete those steps in the plan, or build a draft (leave out "
-            "--final); a draft marks each empty part in the text"
-        )
+        self.signoff = signoff
+        messages = []
+        if self.missing:
+            lines = "\n".join(f"  - {part}" for part in self.missing)
+            messages.append(
+                f"a final MAP cannot have empty parts, and {len(self.missing)} are still "
+                f"empty:\n{lines}\nFix: complete those steps in the plan, or build a draft "
+                "(leave out --final); a draft marks each empty part in the text"
+            )
+        if signoff:
+            lead = "it also needs" if self.missing else "a final MAP needs"
+            messages.append(f"{lead} the coalition's sign-off, and {signoff}")
+        if not messages:
+            messages.append("a final MAP was refused")
+        super().__init__("\n".join(messages))
 
 
 class FrozenVersionError(MapError):

@@ -148,6 +148,16 @@ STEPS: tuple[StepEntry, ...] = (
         ),
         contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
+    StepEntry(
+        9,
+        sections=(
+            PlanSection("step9.format", "Documents, formats and audiences"),
+            PlanSection("step9.release", "Release plan", private=("spokesperson.name",)),
+            PlanSection("step9.terms", "The coalition's own word list"),
+            PlanSection("step9.signoff", "Sign-off of the final version"),
+        ),
+        contributions={"how_we_got_here": "map_how_we_got_here"},
+    ),
 )
 
 

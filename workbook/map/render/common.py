@@ -34,6 +34,16 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NUMBER = re.compile(r"^[-+−(]?[$€£]?\s?[\d.,]+\s?(%|[kKMB])?\)?$")
 
 
+# A document whose ``metadata["layout"]`` is this (a brief, a fact sheet) runs on from
+# page to page: no contents, no page break after the cover or before each section.
+SHORT_LAYOUT = "short"
+
+
+def is_short(doc: Document) -> bool:
+    """True for a short document (see :data:`SHORT_LAYOUT`)."""
+    return doc.metadata.get("layout") == SHORT_LAYOUT
+
+
 class RenderError(WorkbookError):
     """A block could not be turned into its picture or file."""
 

@@ -89,12 +89,14 @@ class _Writer:
         self.page_furniture()
         self.cover()
         entries = common.outline(self.doc)
-        self.contents(entries)
+        short = common.is_short(self.doc)
+        if not short:
+            self.contents(entries)
         for entry in entries:
             self.orientation(landscape=False)
             if entry.title:
                 heading = self.word.add_heading(entry.title, level=entry.level)
-                heading.paragraph_format.page_break_before = entry.level == 1
+                heading.paragraph_format.page_break_before = entry.level == 1 and not short
             if entry.part is not None:
                 for block in entry.part.blocks:
                     self.block(block)

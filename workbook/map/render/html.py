@@ -54,6 +54,7 @@ a { color: var(--accent); }
   padding: .7rem 1rem; margin: 1rem 0 0; font-weight: 600; }
 .layout { max-width: 70rem; margin: 0 auto; padding: 0 2rem 3rem; display: grid;
   grid-template-columns: 16rem minmax(0, 1fr); gap: 3rem; }
+.short .layout { display: block; max-width: 48rem; }
 .toc { font-size: .95rem; }
 .toc h2 { font-size: 1.1rem; margin-top: 1.2rem; }
 .toc ol { list-style: none; padding-left: 0; margin: 0; }
@@ -114,6 +115,8 @@ figcaption, .label { font-size: .92rem; }
   main > section > * { page: text; }
   main > section > .wide { page: wide; }
   a { color: inherit; }
+  .short .cover { break-after: auto; padding-top: 0; page: text; }
+  .short main > section { break-before: auto; }
 }
 """
 )
@@ -162,11 +165,11 @@ def render_html(doc: Document) -> str:
             *meta_tags(doc),
             f"<style>{STYLE}{page_marker_css(doc)}</style>",
             "</head>",
-            "<body>",
+            '<body class="short">' if common.is_short(doc) else "<body>",
             '<a class="skip" href="#main">Skip to the plan</a>',
             cover_html(doc),
             '<div class="layout">',
-            toc_html(entries),
+            "" if common.is_short(doc) else toc_html(entries),
             '<main id="main">',
             *body,
             "</main>",
