@@ -68,3 +68,27 @@ def default_signals() -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+
+
+def private_values(plan_path: Path) -> set[str]:
+    """Every string of a plan that only its owners may see (6 characters or more).
+
+    What the full export holds and the public export does not: contact details, names
+    without consent, respondents. Pages and documents for the public must hold none.
+    """
+    from workbook.plan.store import PlanStore
+
+    def strings(value: object) -> set[str]:
+        if isinstance(value, str):
+            return {value}
+        if isinstance(value, dict):
+            return set().union(set(), *(strings(v) for v in value.values()))
+        if isinstance(value, list):
+            return set().union(set(), *(strings(v) for v in value))
+        return set()
+
+    with PlanStore.open(plan_path, read_only=True) as store:
+        full = store.export_data(public=False)["sections"]
+        public = store.export_data(public=True)["sections"]
+    shown = strings([s["value"] for s in public.values()])
+    return {s for s in strings([s["value"] for s in full.values()]) - shown if len(s) >= 6}

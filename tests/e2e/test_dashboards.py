@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import default_signals
+from tests.conftest import default_signals, private_values
 from tests.e2e import test_browser
 from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
 from workbook.serve.server import (
@@ -66,16 +66,6 @@ server = test_browser.server
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-def _strings(value: object) -> set[str]:
-    if isinstance(value, str):
-        return {value}
-    if isinstance(value, dict):
-        return set().union(*(_strings(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(_strings(v) for v in value)) if value else set()
-    return set()
 
 
 def seed_plan(path: Path) -> Path:
@@ -116,14 +106,8 @@ def artifacts(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory) -> dict:
     """The seeded plan: its path, its bytes' digest and the strings only its owners see."""
-    from workbook.plan.store import PlanStore
-
     path = seed_plan(tmp_path_factory.mktemp("plan") / "plan.sqlite")
-    with PlanStore.open(path, read_only=True) as store:
-        full = store.export_data(public=False)["sections"]
-        public = store.export_data(public=True)["sections"]
-    shown = _strings([s["value"] for s in public.values()])
-    private = {s for s in _strings([s["value"] for s in full.values()]) - shown if len(s) >= 6}
+    private = private_values(path)
     assert CONTACT in private  # Ana's address is in the plan, marked private
     return {"path": path, "digest": _digest(path), "private": private}
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import private_values
 from tests.e2e import test_browser
 from workbook.data.sources import PROJECT_ROOT, SAMPLE_DIR
 from workbook.steps import registry
@@ -41,16 +42,6 @@ server = test_browser.server
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-def _strings(value: object) -> set[str]:
-    if isinstance(value, str):
-        return {value}
-    if isinstance(value, dict):
-        return set().union(*(_strings(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(_strings(v) for v in value)) if value else set()
-    return set()
 
 
 def _append(store, section: str, record: dict, private: tuple[str, ...]) -> None:
@@ -98,14 +89,8 @@ def _digest(path: Path) -> str:
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory) -> dict:
     """The seeded plan, its digest, and every string only its owners may see."""
-    from workbook.plan.store import PlanStore
-
     path = seed_plan(tmp_path_factory.mktemp("plan") / "plan.sqlite")
-    with PlanStore.open(path, read_only=True) as store:
-        full = store.export_data(public=False)["sections"]
-        public = store.export_data(public=True)["sections"]
-    shown = _strings([s["value"] for s in public.values()])
-    private = {s for s in _strings([s["value"] for s in full.values()]) - shown if len(s) >= 6}
+    private = private_values(path)
     for marker in (EMAIL, PHONE, RESPONDENT):
         assert marker in private, f"{marker} should be a private answer of the seeded plan"
     return {"path": path, "digest": _digest(path), "private": private}

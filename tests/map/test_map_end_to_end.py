@@ -17,32 +17,13 @@ import docx
 import pikepdf
 import pytest
 
+from tests.conftest import private_values
 from workbook.data.catalog import load_framework
 from workbook.data.sources import PROJECT_ROOT, SAMPLE_DIR
 from workbook.plan.store import PlanStore
 
 HOSTILE = "Rents <!--<script> outpace </script><script>alert(1)</script> incomes ]]> & more"
 SECTION_TITLES = [s["title"] for s in load_framework()["map_sections"]]
-
-
-def _private_values(plan) -> set[str]:
-    """Every value the plan holds that only its owners may see."""
-    with PlanStore.open(plan, read_only=True) as store:
-        full = store.export_data(public=False)["sections"]
-        public = store.export_data(public=True)["sections"]
-
-    def strings(value) -> set[str]:
-        if isinstance(value, str):
-            return {value}
-        if isinstance(value, dict):
-            return set().union(set(), *(strings(v) for v in value.values()))
-        if isinstance(value, list):
-            return set().union(set(), *(strings(v) for v in value))
-        return set()
-
-    shown = strings([s["value"] for s in public.values()])
-    hidden = strings([s["value"] for s in full.values()]) - shown
-    return {value for value in hidden if len(value) >= 6}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +41,7 @@ def built(tmp_path_factory):
                    "metrics": ["share_employed"], "pillars": []}  # fmt: skip
         store.save(use_the_metrics.INSIGHTS_SECTION, [*record.value, insight],
                    base_version=record.version)  # fmt: skip
-    private = _private_values(plan)
+    private = private_values(plan)
     assert any("@" in value for value in private), "the example plan has private contacts"
     out = folder / "docs"
     result = subprocess.run(
