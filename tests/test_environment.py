@@ -21,13 +21,17 @@ def pyproject_pins() -> dict[str, str]:
     return pins
 
 
+# conda-forge names a few Python packages differently from PyPI.
+CONDA_NAMES = {"python-graphviz": "graphviz"}
+
+
 def conda_pins() -> dict[str, str]:
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     pins = {}
     for item in environment["dependencies"]:
         if isinstance(item, str) and "=" in item:
             name, version = item.split("=", 1)
-            pins[name.lower()] = version
+            pins[CONDA_NAMES.get(name.lower(), name.lower())] = version
     return pins
 
 
