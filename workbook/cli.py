@@ -98,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)",
     )
     serve.add_argument("--open-browser", action="store_true", help="open the index page")
+    serve.add_argument(
+        "--ready",
+        action="append",
+        metavar="STEP=N",
+        help="keep N kernels of a step ready for an audience opening it at once "
+        "(e.g. --ready 2=20; about 250 MB each); repeat for more steps",
+    )
 
     data = commands.add_parser("data", help="import or describe Mobility Metrics files")
     data_commands = data.add_subparsers(dest="data_command", required=True)
