@@ -15,8 +15,8 @@ from workbook.ballots import (
     list_ballots,
     open_ballot,
     record_paper_counts,
+    storage,
 )
-from workbook.ballots import storage
 from workbook.plan.store import PlanStore
 
 CONTRACT_KEYS = {
