@@ -278,3 +278,67 @@ def test_step5_priorities_vote_end_to_end(plan, tmp_path):
     assert record["ties"] == [[options[0], options[4]]]  # tied first: 14 points each
     assert record["counting"] == BORDA_NOTE
     assert record["dots_per_person"] is None and record["stacking"] is False
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory) -> Path:
+    folder = os.environ.get("WORKBOOK_ARTIFACTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("workshop-artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def fits(page) -> bool:
+    """Nothing sticks out sideways: no horizontal scrolling on a narrow screen."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
+def test_phone_page_in_a_browser(browser, server, store, artifacts, javascript):  # noqa: F811
+    ballot = open_ballot(
+        store, 5, "Which two predictors should the coalition work on first?",
+        ["Housing stability", "Transportation access", "Jobs paying a living wage"],
+        "dots", dots_per_person=3, stacking=True,
+    )  # fmt: skip
+    ids = [o["id"] for o in ballot.options]
+    name = "js" if javascript else "nojs"
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667}, java_script_enabled=javascript,
+        device_scale_factor=2, is_mobile=True, has_touch=True,
+    )  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{server['base']}/b/{ballot.join_code}")
+    page.screenshot(path=str(artifacts / f"ballot-phone-{name}.png"), full_page=True)
+    assert fits(page)
+    first = page.get_by_label("Housing stability", exact=True)
+    if javascript:
+        # Enhanced: + and - buttons and a count of the dots left; the keyboard reaches them.
+        assert page.locator("#dots-left").inner_text() == "Dots left: 3"
+        page.get_by_role("button", name="Add a dot to Housing stability").click()
+        page.get_by_role("button", name="Add a dot to Housing stability").focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="Add a dot to Jobs paying a living wage").click()
+        assert page.locator("#dots-left").inner_text() == "Dots left: 0"
+        assert page.get_by_role("button", name="Add a dot to Transportation access").is_disabled()
+    else:
+        assert page.locator("#dots-left").is_hidden()
+        first.fill("2")
+        page.get_by_label("Jobs paying a living wage", exact=True).fill("1")
+    page.get_by_label("A short comment (optional)").fill("More buses after 9 pm")
+    page.screenshot(path=str(artifacts / f"ballot-phone-{name}-filled.png"), full_page=True)
+    page.get_by_role("button", name="Send my ballot").click()
+    page.wait_for_url(f"**/b/{ballot.join_code}/done")
+    assert "your ballot is in" in page.inner_text("body")
+    page.screenshot(path=str(artifacts / f"ballot-phone-{name}-done.png"), full_page=True)
+    # At 200% zoom a 375 px phone shows 188 CSS pixels: the page still fits.
+    page.set_viewport_size({"width": 188, "height": 334})
+    page.goto(f"{server['base']}/b/{ballot.join_code}")
+    assert fits(page) and "already sent a ballot" in page.inner_text("body")
+    page.screenshot(path=str(artifacts / f"ballot-phone-{name}-zoom200.png"), full_page=True)
+    context.close()
+    tally = ballot.tally()
+    assert tally.voters == 1
+    assert tally.counts == {ids[0]: 2, ids[1]: 0, ids[2]: 1}
+    assert tally.comments == ["More buses after 9 pm"]
