@@ -163,15 +163,18 @@ def test_a_wrong_ballot_is_shown_again_with_the_problem(server, store):
     assert ballot.received() == 0
 
 
-def test_unknown_codes_and_addresses_are_404(server):
+def test_unknown_codes_and_addresses_are_404(server, store):
     for path in ("/b/ZZZZZZ", "/b/ZZZZZZ/done", "/plan.sqlite", "/api/kernels", "/lab"):
         page = requests.get(server["base"] + path, timeout=10)
         assert page.status_code == 404, path
         assert page.headers["X-Content-Type-Options"] == "nosniff"
+        assert "connect-src 'self'" in page.headers["Content-Security-Policy"]
     assert "No ballot has this code" in requests.get(server["base"] + "/b/ZZZZZZ").text
     assert requests.post(server["base"] + "/files/x", data={"a": 1}).status_code == 404
-    session, xsrf, _ = phone(server["base"], "ZZZZZZ")  # the 404 page sets a token too
-    assert send(session, server["base"], "ZZZZZZ", xsrf, {"choice": "x"}).status_code in (403, 404)
+    ballot = open_ballot(store, 5, "Which first?", ["Jobs", "Homes"], "single")
+    session, xsrf, _ = phone(server["base"], ballot.join_code)
+    wrong = send(session, server["base"], "ZZZZZZ", xsrf, {"choice": "jobs"})
+    assert wrong.status_code == 404 and ballot.received() == 0
 
 
 def test_a_closed_ballot_refuses_and_says_so(server, store):
