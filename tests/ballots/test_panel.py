@@ -72,3 +72,22 @@ def test_view_mode_offers_nothing_that_writes(store, tmp_path):
         panel = ballot_panel(SimpleNamespace(read_only=True), get_ballot(view, ballot.id))
         assert panel.buttons.layout.display == "none"
         assert ballot.join_code not in panel.join.value
+
+
+def test_paper_counts_typed_in_the_panel_join_the_result(store):
+    ballot = open_ballot(store, 5, "Which first?", PREDICTORS, "single")
+    vote(ballot, 1, "health")
+    panel = ballot_panel(None, ballot)
+    panel.paper_counts["health"].value = 9
+    panel.paper_voters.value = 4
+    assert panel.add_paper() is None and "more than 4 paper voters" in panel.paper_message.value
+    assert ballot.tally().counts["health"] == 1  # refused: nothing saved
+    panel.paper_counts["health"].value = 3
+    panel.paper_counts["housing-stability"].value = 1
+    tally = panel.add_paper()
+    assert tally.counts["health"] == 4 and tally.voters == 5
+    assert panel.result.value == ""  # still hidden while open
+    panel.close()
+    assert panel.close().counts == {
+        "housing-stability": 1, "access-to-good-jobs": 0, "safe-neighbourhoods": 0, "health": 4,
+    }  # fmt: skip

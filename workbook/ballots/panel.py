@@ -170,8 +170,9 @@ class BallotPanel:
         self.refresh_button.on_click(lambda _: self.refresh())
         self.close_button.on_click(lambda _: self.close())
         self.buttons = widgets.HBox([self.refresh_button, self.close_button])
+        self.paper = self._paper_form(widgets)
         parts = [self.heading, self.join, self.count, self.buttons, self.message]
-        self.box = widgets.VBox([*parts, self.result, self.chart])
+        self.box = widgets.VBox([*parts, self.result, self.chart, self.paper])
         self.refresh()
         self._schedule()
 
@@ -210,6 +211,56 @@ class BallotPanel:
         self.message.value = (
             f'<p style="color:{SUCCESS}">Closed. The result below is kept in the plan with '
             "the ballot.</p>"
+        )
+        self.refresh()
+        return tally
+
+    def _paper_form(self, widgets: Any) -> Any:
+        """Counts from a paper wall chart, typed into the same ballot."""
+        self.paper_counts = {
+            o["id"]: widgets.BoundedIntText(
+                value=0, min=0, max=100_000, description=o["label"][:40],
+                style={"description_width": "initial"},
+            )
+            for o in self.ballot.options
+        }  # fmt: skip
+        self.paper_voters = widgets.BoundedIntText(
+            value=0, min=0, max=100_000, description="People who voted on paper",
+            style={"description_width": "initial"},
+        )  # fmt: skip
+        self.paper_button = widgets.Button(description="Add paper counts")
+        self.paper_button.on_click(lambda _: self.add_paper())
+        self.paper_message = widgets.HTML()
+        unit = "points" if self.ballot.kind == "ranking" else "votes"
+        form = widgets.VBox(
+            [
+                widgets.HTML(
+                    f"<p>Type the {unit} counted on paper for each option. Saving again "
+                    "replaces the paper counts; they are added to the phones' ballots.</p>"
+                ),
+                *self.paper_counts.values(),
+                self.paper_voters,
+                self.paper_button,
+                self.paper_message,
+            ]
+        )
+        box = widgets.Accordion(children=[form], titles=("Paper counts",))
+        box.selected_index = None
+        if self.read_only:
+            box.layout.display = "none"
+        return box
+
+    def add_paper(self) -> Tally | None:
+        """Save the paper counts typed in the form (what its button does)."""
+        counts = {k: w.value for k, w in self.paper_counts.items()}
+        try:
+            tally = self.ballot.record_paper_counts(counts, self.paper_voters.value)
+        except BallotError as problem:
+            self.paper_message.value = f'<p style="color:{ERROR}">{escape(problem)}</p>'
+            return None
+        self.paper_message.value = (
+            f'<p style="color:{SUCCESS}">Paper counts saved: {tally.paper_voters} people '
+            "on paper.</p>"
         )
         self.refresh()
         return tally

@@ -140,7 +140,6 @@ def register() -> None:
     # Imported here: the colours alone (the workshop's pages) need no Altair.
     import altair as alt
 
-
     @alt.theme.register(THEME_NAME, enable=True)
     def _theme() -> alt.theme.ThemeConfig:
         return theme()
