@@ -345,3 +345,15 @@ def test_phone_page_in_a_browser(browser, server, store, artifacts, javascript):
     assert tally.voters == 1
     assert tally.counts == {ids[0]: 2, ids[1]: 0, ids[2]: 1}
     assert tally.comments == ["More buses after 9 pm"]
+
+
+def test_the_rate_limit_refills_over_time_per_address():
+    from workbook.workshop.app import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(per_minute=3, clock=lambda: now[0])
+    assert [limiter.allow("10.0.0.2") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("10.0.0.3")  # another phone has its own allowance
+    now[0] += 20.0  # 3 a minute: one more request every 20 seconds
+    assert limiter.allow("10.0.0.2") and not limiter.allow("10.0.0.2")
+    assert RateLimiter(per_minute=0).allow("10.0.0.2")  # 0 turns the limit off
