@@ -42,8 +42,8 @@ VOTE_KEYS = {
 
 
 @contextmanager
-def workshop(plan: Path, *extra: str):
-    """``workbook workshop`` on a free loopback port; stopped with SIGTERM afterwards."""
+def workshop(plan: Path, *extra: str, stop: int = signal.SIGTERM):
+    """``workbook workshop`` on a free loopback port; stopped with ``stop`` afterwards."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
@@ -68,7 +68,7 @@ def workshop(plan: Path, *extra: str):
         yield server
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(stop)
         server["output"] = process.communicate(timeout=30)[0]
         server["code"] = process.returncode
 
@@ -231,12 +231,13 @@ def test_hostile_text_is_escaped_everywhere(server, store):
 
 
 def test_too_many_requests_from_one_address_are_refused(plan):
-    with workshop(plan, "--rate-limit", "5") as limited:
+    with workshop(plan, "--rate-limit", "5", stop=signal.SIGINT) as limited:
         statuses = [requests.get(limited["base"] + "/", timeout=10).status_code for _ in range(8)]
         assert statuses[0] == 200 and statuses[-1] == 429
         refused = requests.get(limited["base"] + "/", timeout=10)
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
         assert "Too many requests" in refused.text
+    assert limited["code"] == 0 and "Workshop server stopped" in limited["output"]  # Ctrl+C
 
 
 def test_step5_priorities_vote_end_to_end(plan, tmp_path):
@@ -357,3 +358,22 @@ def test_the_rate_limit_refills_over_time_per_address():
     now[0] += 20.0  # 3 a minute: one more request every 20 seconds
     assert limiter.allow("10.0.0.2") and not limiter.allow("10.0.0.2")
     assert RateLimiter(per_minute=0).allow("10.0.0.2")  # 0 turns the limit off
+
+
+def test_the_command_refuses_a_missing_plan_or_a_busy_port(plan, tmp_path):
+    import socket
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "workbook", "workshop", *args], capture_output=True,
+            text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+
+    missing = run("--plan-path", str(tmp_path / "none.sqlite"))
+    assert missing.returncode == 2 and "is not an existing plan file" in missing.stderr
+    assert not (tmp_path / "none.sqlite").exists()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = run("--plan-path", str(plan), "--port", str(taken.getsockname()[1]))
+    assert busy.returncode == 2 and "choose another with --port" in busy.stderr

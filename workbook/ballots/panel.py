@@ -29,6 +29,9 @@ from workbook.display.theme import ERROR, PANEL_BACKGROUND, SUCCESS, TEXT, TEXT_
 from workbook.display.vote_charts import vote_chart
 
 REFRESH_SECONDS = 5.0
+# The panel each ballot last showed: running a cell again replaces it, and the old
+# panel's timer stops, so re-run cells do not pile up timers reading the plan.
+_showing: dict[str, BallotPanel] = {}
 
 
 def server_url(ballot: Ballot) -> str | None:
@@ -174,6 +177,10 @@ class BallotPanel:
         parts = [self.heading, self.join, self.count, self.buttons, self.message]
         self.box = widgets.VBox([*parts, self.result, self.chart, self.paper])
         self.refresh()
+        earlier = _showing.get(ballot.id)
+        if earlier is not None:
+            earlier._cancel()
+        _showing[ballot.id] = self
         self._schedule()
 
     # -- what the buttons do --
@@ -285,6 +292,8 @@ class BallotPanel:
 
     def _tick(self) -> None:
         self._timer = None
+        if _showing.get(self.ballot.id) is not self:
+            return  # a newer panel shows this ballot
         with contextlib.suppress(Exception):  # a busy plan must not stop the count
             self.ballot.refresh()
             self.count.value = count_html(self.ballot)
