@@ -149,3 +149,22 @@ def test_a_hundred_ballots_at_once_lose_nothing(tmp_path, shared):
     assert tally.voters == participants
     assert sum(tally.counts.values()) == participants
     assert set(tally.counts.values()) == {25}
+
+
+def test_ballots_sent_together_are_saved_together_and_closed_ones_refused(store):
+    open_one = open_ballot(store, 5, "Which first?", PREDICTORS, "single")
+    closed = open_ballot(store, 5, "Which second?", PREDICTORS, "single")
+    closed.close()
+    results = storage.put_votes(
+        store,
+        [
+            (open_one.id, "a" * 32, {"choice": "health"}, ""),
+            (closed.id, "b" * 32, {"choice": "health"}, ""),
+            (open_one.id, "a" * 32, {"choice": "housing-stability"}, ""),
+            (open_one.id, "c" * 32, {"choice": "health"}, ""),
+        ],
+    )
+    assert results[0] is False and results[2] is True and results[3] is False
+    assert isinstance(results[1], storage.Closed)
+    assert open_one.tally().counts["health"] == 1 and open_one.received() == 2
+    assert closed.tally().voters == 0

@@ -377,3 +377,31 @@ def test_the_command_refuses_a_missing_plan_or_a_busy_port(plan, tmp_path):
         taken.listen()
         busy = run("--plan-path", str(plan), "--port", str(taken.getsockname()[1]))
     assert busy.returncode == 2 and "choose another with --port" in busy.stderr
+
+
+def test_a_hundred_phones_sending_at_once_lose_nothing(plan):
+    import threading
+
+    with PlanStore.open(plan, author="Ana") as store:
+        ballot = open_ballot(store, 5, "Which first?", ["Jobs", "Homes"], "single")
+    participants = 100
+    start = threading.Barrier(participants)
+    answers: list[int] = []
+    with workshop(plan, "--rate-limit", "0") as running:
+        pages = [phone(running["base"], ballot.join_code) for _ in range(participants)]
+
+        def send_one(number: int) -> None:
+            session, xsrf, _ = pages[number]
+            start.wait()
+            choice = "jobs" if number % 4 else "homes"
+            answers.append(send(session, running["base"], ballot.join_code, xsrf,
+                                {"choice": choice}).status_code)  # fmt: skip
+
+        threads = [threading.Thread(target=send_one, args=(n,)) for n in range(participants)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert answers == [303] * participants
+    with PlanStore.open(plan) as store:
+        assert get_ballot(store, ballot.id).tally().counts == {"jobs": 75, "homes": 25}

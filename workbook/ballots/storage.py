@@ -147,25 +147,43 @@ def put_vote(store: PlanStore, ballot_id: str, token: str, choices: dict, commen
     """Save (or replace) a participant's ballot; True if it replaced an earlier one.
 
     The status is read again inside the write transaction: a vote that arrives as the
-    ballot closes is either in the count or refused, never lost in between.
+    ballot closes is either in the count or refused (:class:`Closed`), never lost in
+    between.
     """
-    key = participant_key(ballot_id, token)
+    result = put_votes(store, [(ballot_id, token, choices, comment)])[0]
+    if isinstance(result, Closed):
+        raise result
+    return result
+
+
+def put_votes(store: PlanStore, votes: list[tuple[str, str, dict, str]]) -> list[bool | Closed]:
+    """Save several participants' ballots in one transaction (one write to disk).
+
+    ``votes`` holds (ballot id, token, choices, comment). For each, in order: True if it
+    replaced that participant's earlier ballot, False if it is their first, or a
+    :class:`Closed` error (not raised) if its ballot is no longer open.
+    """
+    results: list[bool | Closed] = []
     with transaction(store) as conn:
-        current = next((b for b in definitions(conn) if b.get("id") == ballot_id), None)
-        if current is None or current.get("status") != "open":
-            raise Closed(f"ballot '{ballot_id}' is closed: no more ballots are taken")
-        before = conn.execute(
-            "SELECT sent FROM ballot_votes WHERE ballot_id = ? AND participant = ?",
-            (ballot_id, key),
-        ).fetchone()
-        conn.execute(
-            "INSERT INTO ballot_votes (ballot_id, participant, choices, comment, received_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (ballot_id, participant) DO UPDATE SET "
-            "choices = excluded.choices, comment = excluded.comment, "
-            "received_at = excluded.received_at, sent = sent + 1",
-            (ballot_id, key, json.dumps(choices, sort_keys=True), comment, now()),
-        )
-    return before is not None
+        status = {b.get("id"): b.get("status") for b in definitions(conn)}
+        for ballot_id, token, choices, comment in votes:
+            if status.get(ballot_id) != "open":
+                results.append(Closed(f"ballot '{ballot_id}' is closed: no more ballots are taken"))
+                continue
+            key = participant_key(ballot_id, token)
+            before = conn.execute(
+                "SELECT 1 FROM ballot_votes WHERE ballot_id = ? AND participant = ?",
+                (ballot_id, key),
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO ballot_votes (ballot_id, participant, choices, comment, "
+                "received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ballot_id, participant) "
+                "DO UPDATE SET choices = excluded.choices, comment = excluded.comment, "
+                "received_at = excluded.received_at, sent = sent + 1",
+                (ballot_id, key, json.dumps(choices, sort_keys=True), comment, now()),
+            )
+            results.append(before is not None)
+    return results
 
 
 def get_vote(store: PlanStore, ballot_id: str, token: str) -> Stored | None:
