@@ -250,7 +250,8 @@ def test_step5_priorities_vote_end_to_end(plan, tmp_path):
     orders = [ids[:3], ids[:3], [ids[1], ids[0]], [ids[4]]]
     with workshop(plan) as first:
         for order in orders[:2]:
-            session, xsrf, _ = phone(first["base"], ballot.join_code)
+            session, xsrf, page = phone(first["base"], ballot.join_code)
+            assert "your first choice earns 5 points, your second 4" in page.text
             fields = {f"rank-{o}": str(place) for place, o in enumerate(order, start=1)}
             assert send(session, first["base"], ballot.join_code, xsrf, fields).status_code == 303
     assert first["code"] == 0 and "Workshop server stopped" in first["output"]

@@ -33,6 +33,16 @@ BORDA_NOTE = (
     "Ranking counted with Borda points: with n options, first place earns n points, "
     "second n - 1, down to 1 for last; an option left unranked earns none."
 )
+
+
+def ranking_note(options: int) -> str:
+    """The Borda count in a participant's terms, for a ballot with ``options`` options."""
+    return (
+        f"How it is counted: your first choice earns {options} points, your second "
+        f"{options - 1}, and so on down to 1; an option you leave blank earns none."
+    )
+
+
 MIN_OPTIONS = 2
 MAX_OPTIONS = 30
 MAX_QUESTION = 300

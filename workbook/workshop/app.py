@@ -23,10 +23,10 @@ from tornado import httputil
 from workbook.ballots import storage
 from workbook.ballots.errors import BallotError
 from workbook.ballots.model import (
-    BORDA_NOTE,
     MAX_COMMENT,
     form_values,
     instructions,
+    ranking_note,
     read_choices,
     read_comment,
 )
@@ -293,7 +293,7 @@ class BallotPage(Page):
             kind=ballot["kind"],
             code=ballot["join_code"],
             instructions=instructions(ballot),
-            counting=BORDA_NOTE,
+            counting=ranking_note(len(ballot["options"])),
             legend=LEGENDS[ballot["kind"]],
             filled=filled,
             comment=comment,
