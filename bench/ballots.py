@@ -98,6 +98,8 @@ def run(participants: int, spread: float) -> None:
             with guard:
                 errors.append(repr(exc))
 
+    busy = psutil.Process(server.pid)
+    cpu_before = sum(busy.cpu_times()[:2])
     threads = [threading.Thread(target=participant, args=(n,)) for n in range(participants)]
     for thread in threads:
         thread.start()
@@ -106,7 +108,8 @@ def run(participants: int, spread: float) -> None:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    rss = psutil.Process(server.pid).memory_info().rss / 2**20
+    rss = busy.memory_info().rss / 2**20
+    cpu = sum(busy.cpu_times()[:2]) - cpu_before
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
 
@@ -124,6 +127,7 @@ def run(participants: int, spread: float) -> None:
     print(f"ballots lost:        {lost}  (in the plan: {tally.voters})")
     print(f"points counted:      {sum(tally.counts.values())} (expected {3 * len(acknowledged)})")
     print(f"response p50 / p95:  {statistics.median(ms):.0f} ms / {p95:.0f} ms")
+    print(f"server CPU time:     {cpu:.2f} s ({1000 * cpu / max(1, len(times)):.1f} ms a request)")
     print(f"server memory (RSS): {rss:.0f} MB")
     print(f"machine load (1 min): {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores")
 
