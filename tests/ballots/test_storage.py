@@ -168,3 +168,20 @@ def test_ballots_sent_together_are_saved_together_and_closed_ones_refused(store)
     assert isinstance(results[1], storage.Closed)
     assert open_one.tally().counts["health"] == 1 and open_one.received() == 2
     assert closed.tally().voters == 0
+
+
+def test_the_result_travels_with_a_json_export(store, tmp_path):
+    from workbook.plan.store import import_plan
+
+    ballot = open_ballot(store, 5, "Which first?", PREDICTORS, "single")
+    storage.put_vote(store, ballot.id, "a" * 32, {"choice": "health"}, "")
+    ballot.close()
+    # Paper counts typed after closing: the kept result follows them.
+    assert ballot.record_paper_counts({"Health": 2}, 2).voters == 3
+    assert store.get(BALLOTS_SECTION).value[0]["result"]["voters"] == 3
+    exported = store.export_plan(tmp_path / "plan.json")
+    rebuilt = import_plan(exported, tmp_path / "rebuilt.sqlite")
+    with PlanStore.open(rebuilt) as copy:
+        tally = get_ballot(copy, ballot.id).tally()
+    assert tally.voters == 3 and tally.counts["health"] == 3
+    assert tally.as_vote_record()["counts"]["Health"] == 3

@@ -122,9 +122,23 @@ class Ballot:
         return storage.received(self.store, self.id)[1]
 
     def tally(self) -> Tally:
-        """The count as it stands: phones and paper counts together."""
+        """The count as it stands: phones and paper counts together.
+
+        A closed ballot whose individual ballots are not in this file (a plan rebuilt
+        from a JSON export carries sections only) gives the result kept at closing.
+        """
         stored = storage.votes(self.store, self.id)
         paper, paper_voters = storage.paper(self.store, self.id)
+        kept = self.definition.get("result")
+        if not stored and not paper_voters and kept and kept.get("voters"):
+            return Tally(
+                definition=dict(self.definition),
+                counts={o["id"]: int(kept["counts"].get(o["id"], 0)) for o in self.options},
+                voters=int(kept["voters"]),
+                phone_voters=int(kept["voters"]) - int(kept.get("paper_voters", 0)),
+                paper_voters=int(kept.get("paper_voters", 0)),
+                comments=list(kept.get("comments", [])),
+            )
         return count(
             self.definition,
             [s.choices for s in stored],
@@ -148,6 +162,10 @@ class Ballot:
 
         _update(self.store, closing)
         self.refresh()
+        return self._keep_result()
+
+    def _keep_result(self) -> Tally:
+        """Save the count with the (closed) ballot, so a JSON export of the plan has it."""
         result = self.tally()
 
         def keep_result(ballots: list[dict]) -> None:
@@ -174,6 +192,8 @@ class Ballot:
         """
         checked, people = check_paper(self.definition, counts, voters)
         storage.put_paper(self.store, self.id, checked, people, self.store.author)
+        if not self.refresh().is_open:
+            return self._keep_result()  # typed after closing: the kept result follows
         return self.tally()
 
 
