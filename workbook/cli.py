@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. --ready 2=20; about 250 MB each); repeat for more steps",
     )
 
+    _add_workshop_command(commands)
+
     data = commands.add_parser("data", help="import or describe Mobility Metrics files")
     data_commands = data.add_subparsers(dest="data_command", required=True)
     imp = data_commands.add_parser(
@@ -139,6 +141,29 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("html", nargs="?")
     export.add_argument("--show-code", action="store_true")
     return parser
+
+
+def _add_workshop_command(commands) -> None:
+    workshop = commands.add_parser(
+        "workshop", help="serve a plan's open ballots to the phones in the room"
+    )
+    workshop.add_argument("--plan-path", default="", help="the coalition's plan file")
+    workshop.add_argument("--port", type=int, default=8870, help="TCP port (default 8870)")
+    workshop.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for the "
+        "venue's network)",
+    )
+    workshop.add_argument(
+        "--url", default="", help="the address participants use, if not this machine's own"
+    )
+    workshop.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        help="requests one device may make per minute (default 240; 0 for no limit)",
+    )
 
 
 MAP_FORMATS = ("html", "docx", "pdf")
@@ -359,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
             from workbook.serve.server import main_serve
 
             return main_serve(args)
+        if args.command == "workshop":
+            from workbook.workshop.server import main_workshop
+
+            return main_workshop(args)
         if args.command == "map":
             return _map(args)
         if args.command == "publish":

@@ -10,8 +10,6 @@ alike, so that a change of palette is made in one file.
 
 from __future__ import annotations
 
-import altair as alt
-
 THEME_NAME = "mobility_workbook"
 FONT = "Source Sans Pro, Segoe UI, Helvetica Neue, Arial, sans-serif"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
@@ -139,6 +137,8 @@ def theme() -> dict:
 
 def register() -> None:
     """Register and enable the theme (idempotent)."""
+    # Imported here: the colours alone (the workshop's pages) need no Altair.
+    import altair as alt
 
     @alt.theme.register(THEME_NAME, enable=True)
     def _theme() -> alt.theme.ThemeConfig:

@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -33,6 +32,7 @@ from pathlib import Path
 
 from workbook.data.dataset import find_jurisdiction
 from workbook.data.sources import ENV_DATA_DIR, ENV_DATA_GIVEN, PROJECT_ROOT
+from workbook.display.headers import for_host
 from workbook.errors import ParameterError
 from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV
 from workbook.steps import registry
@@ -484,9 +484,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
-
-
 def _security_headers_transform(headers: dict[str, str]):
     """A tornado output transform that puts ``headers`` on every response, errors included.
 
@@ -499,18 +496,11 @@ def _security_headers_transform(headers: dict[str, str]):
 
     class SecurityHeaders(tornado.web.OutputTransform):
         def __init__(self, request):
-            host = request.host or ""
-            self._host = host if _HOST.match(host) else ""
+            self._host = request.host or ""
 
         def transform_first_chunk(self, status_code, response_headers, chunk, finishing):
             for name, value in headers.items():
-                if "{host}" in value:
-                    value = (
-                        value.replace("{host}", self._host)
-                        if self._host
-                        else (value.replace("ws://{host}", "").replace("wss://{host}", ""))
-                    )
-                response_headers[name] = value
+                response_headers[name] = for_host(value, self._host)
             return status_code, response_headers, chunk
 
     return SecurityHeaders
