@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 
+import docx
 import nbformat
 import pandas as pd
+import pypdf
 import pytest
 
 from workbook.analysis import measures as ms
@@ -23,6 +25,7 @@ from workbook.steps import measurement_and_sustainability as step8
 from workbook.steps import registry
 
 CATALOG = load_catalog()
+SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 HOSTILE = "<script>window.__wbInjected = 1</script>"
 EMAIL = "rosa.private@example.org"
 TEAM = [
@@ -439,3 +442,29 @@ def test_step8_on_los_angeles_with_the_real_data(tmp_path, real_dir):
     out = run_step8(tmp_path, path, "--jurisdiction", "06037", "--data-dir", str(real_dir))
     text = shown(out / NOTEBOOK)
     assert "Los Angeles County" in text and "5 measures can be proposed" in text
+
+
+def test_the_measurement_table_prints_on_landscape_pages(tmp_path):
+    path = tmp_path / "plan.sqlite"
+    with upstream(path) as store:
+        fill(store)
+    out = tmp_path / "map"
+    result = subprocess.run(
+        [sys.executable, "-m", "workbook", "map", "--plan-path", str(path), "--output-dir",
+         str(out), "--format", "docx,pdf"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    word = docx.Document(str(out / "map.docx"))
+    body = list(word.element.body.iterchildren())
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "Measure")
+    at = body.index(table._tbl)
+    # The section holding the table is the first one whose properties follow it.
+    ends = [i for i, e in enumerate(body) if e.tag.endswith("}p") and e.find(".//" + SECT_PR)
+            is not None]  # fmt: skip
+    holder = sum(1 for i in ends if i < at)
+    section = word.sections[holder]
+    assert section.page_width > section.page_height
+    reader = pypdf.PdfReader(str(out / "map.pdf"))
+    pages = [p for p in reader.pages if "Reported to" in p.extract_text()]
+    assert pages and all(p.mediabox.width > p.mediabox.height for p in pages)
