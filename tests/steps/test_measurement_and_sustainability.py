@@ -468,3 +468,27 @@ def test_the_measurement_table_prints_on_landscape_pages(tmp_path):
     reader = pypdf.PdfReader(str(out / "map.pdf"))
     pages = [p for p in reader.pages if "Reported to" in p.extract_text()]
     assert pages and all(p.mediabox.width > p.mediabox.height for p in pages)
+
+
+def test_saved_measures_have_the_contract_shape(plan):
+    table = table_of(plan)
+    table.add(
+        {
+            "name": "Renters reached",
+            "element": {"kind": "output", "id": "out1"},
+            "rba": "how_much",
+            "direction": "higher",
+            "local_measure": "d1/m1",
+            "baseline": {"value": "12", "date": "2026-09-01", "source": "Tenant survey"},
+        }
+    )
+    saved = table.records()[0]
+    contract = {"id", "element", "name", "unit", "direction", "metric", "local_measure",
+                "subgroup", "rba", "source", "owners", "frequency", "reported_to",
+                "baseline", "target", "headline"}  # fmt: skip
+    assert contract <= set(saved)
+    assert saved["element"] == {"kind": "output", "id": "out1"} and saved["owners"] == []
+    assert saved["baseline"]["value"] == 12 and saved["baseline"]["source"] == "Tenant survey"
+    assert set(saved["baseline"]) == {"value", "year", "low", "high", "quality", "source",
+                                      "date", "collect_by"}  # fmt: skip
+    assert ms.baseline_text(saved["baseline"]) == "12 (2026)"

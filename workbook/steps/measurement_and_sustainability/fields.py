@@ -72,7 +72,10 @@ class ElementRef(Field):
 
 @dataclass(frozen=True)
 class Owners(Field):
-    """Step 4's stakeholder or team record ids; shown by their public names."""
+    """Step 4's stakeholder or team record ids; shown by their public names.
+
+    Saved as a list, empty when nobody is named yet (readers can always iterate it).
+    """
 
     choices: tuple[tuple[str, str], ...] = ()  # (public name, record id)
 
@@ -80,8 +83,8 @@ class Owners(Field):
         if isinstance(value, str):
             value = [v.strip() for v in value.replace("|", ";").split(";") if v.strip()]
         if isinstance(value, list | tuple):
-            return [str(v) for v in value if str(v).strip()] or None
-        return None if self.is_empty(value) else value
+            return [str(v) for v in value if str(v).strip()]
+        return [] if self.is_empty(value) else value
 
     coerce = clean
 
@@ -109,7 +112,7 @@ class Owners(Field):
         }
 
     def read(self, inputs: Mapping[str, widgets.Widget]) -> Any:
-        return [i for i, box in inputs.items() if box.value] or None
+        return [i for i, box in inputs.items() if box.value]
 
     def write(self, inputs: Mapping[str, widgets.Widget], value: Any) -> None:
         chosen = self.clean(value) or []
