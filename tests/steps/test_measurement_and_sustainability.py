@@ -123,8 +123,16 @@ def test_every_input_output_and_outcome_gets_a_measure_from_the_catalog():
 def test_proposals_are_saved_with_baselines_from_the_data(session):
     table = table_of(session.plan)
     added = step8.add_proposals(table, session, collect_by="2027-06-30")
-    assert len(added) == 5
+    assert len(added) == 7  # five from the model, two gaps between groups for its metrics
     records = {r["name"]: r for r in table.records()}
+    gaps = [r for r in records.values() if ms.is_gap(r["subgroup"])]
+    assert {g["metric"] for g in gaps} == {"share_poverty_exposure", "rate_injury_death"}
+    for gap in gaps:
+        assert gap["direction"] == "lower" and gap["name"].endswith(
+            ms.subgroup_label(gap["subgroup"])
+        )
+        rows = ms.history(session.data, session.jurisdiction, gap["metric"], gap["subgroup"])
+        assert gap["baseline"]["value"] == pytest.approx(rows["value"].iloc[-1])
     poverty = records[CATALOG["share_poverty_exposure"].name]
     rows = ms.history(session.data, session.jurisdiction, "share_poverty_exposure")
     assert poverty["baseline"]["year"] == int(rows["year"].max())
@@ -297,6 +305,11 @@ def test_an_owner_who_left_and_a_deleted_element_are_flagged(plan):
     assert any("Owner 'gone1' is no longer in the coalition" in f for f in flags)
     assert any("no longer in the approved model (output 'deleted')" in f for f in flags)
     assert ms.flags(measure(), ms.elements(MODEL), STAKEHOLDERS, TEAM) == []
+    rows = step8.document.measure_rows(
+        table.records(), ms.elements(MODEL), {i: n for n, i in step8.owner_choices(plan)}
+    )
+    assert rows[0][1] == "(element removed)"
+    assert rows[0][7] == "(no longer in the coalition); (no longer in the coalition)"
 
 
 def test_a_gap_must_name_two_groups(plan):
@@ -492,3 +505,11 @@ def test_saved_measures_have_the_contract_shape(plan):
     assert set(saved["baseline"]) == {"value", "year", "low", "high", "quality", "source",
                                       "date", "collect_by"}  # fmt: skip
     assert ms.baseline_text(saved["baseline"]) == "12 (2026)"
+
+
+def test_shares_read_as_percentages_and_gaps_in_points():
+    share = {"metric": "share_poverty_exposure"}
+    assert ms.is_share(share, CATALOG) and not ms.is_share({"metric": "rate_injury_death"}, CATALOG)
+    assert ms.baseline_text({"value": 0.2644, "year": 2023}, share=True) == "26.4% (2023)"
+    assert ms.number_text(0.0345, share=True, gap=True) == "3.5 percentage points"
+    assert ms.baseline_text({"value": 82.2, "year": 2023}) == "82.2 (2023)"

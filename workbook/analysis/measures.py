@@ -311,7 +311,7 @@ def history(
         return pd.DataFrame(
             {
                 "year": both["year"],
-                "value": (both["value_a"] - both["value_b"]).abs(),
+                "value": (both["value_a"] - both["value_b"]).abs().round(10),
                 "low": np.nan,
                 "high": np.nan,
                 "quality": [
@@ -345,6 +345,44 @@ def groups_of(data: Dataset, place: Jurisdiction, variable: str) -> list[str]:
         return []
     present = rows[rows[variable].notna() & (rows["subgroup"] != "All")]
     return list(dict.fromkeys(present["subgroup"]))
+
+
+def widest_gap(data: Dataset, place: Jurisdiction, variable: str) -> str | None:
+    """'gap:<worse off>|<better off>' for the two groups furthest apart in the latest year
+    with two published values that are not Weak (None without a direction or groups)."""
+    metric = data.catalog[variable]
+    if metric.direction not in ("higher", "lower"):
+        return None
+    frames = [history(data, place, variable, g).assign(group=g)
+              for g in groups_of(data, place, variable)]  # fmt: skip
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return None
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
+    rows = rows[rows["quality"] != "Weak"]
+    counts = rows.groupby("year").size()
+    years = counts[counts >= 2].index
+    if not len(years):
+        return None
+    latest = rows[rows["year"] == years.max()]
+    high = latest.loc[latest["value"].idxmax(), "group"]
+    low = latest.loc[latest["value"].idxmin(), "group"]
+    worse, better = (low, high) if metric.direction == "higher" else (high, low)
+    return f"{GAP_PREFIX}{worse}|{better}"
+
+
+def gap_measure(measure: Mapping[str, Any], subgroup: str) -> dict[str, Any]:
+    """The gap version of a metric's measure: narrower is better, whatever the direction."""
+    unit = str(measure.get("unit") or "")
+    return {
+        **measure,
+        "subgroup": subgroup,
+        "direction": "lower",
+        "name": f"{measure.get('name')}: {subgroup_label(subgroup)}",
+        "unit": f"difference in {unit}" if unit else "difference",
+        "baseline": None,
+    }
 
 
 def _number(value: Any) -> float | None:
@@ -416,13 +454,28 @@ def has_value(baseline: Mapping[str, Any] | None) -> bool:
     return isinstance(baseline, Mapping) and isinstance(baseline.get("value"), int | float)
 
 
-def baseline_text(baseline: Mapping[str, Any] | None) -> str:
-    """'0.19 (2023)' or 'No baseline yet: collect by 2027-06-30'."""
+def number_text(value: float, share: bool = False, gap: bool = False) -> str:
+    """A value as people read it: shares as percentages (a gap in points), else 4 digits."""
+    if share:
+        return f"{100 * value:.1f}" + (" percentage points" if gap else "%")
+    return f"{value:.4g}"
+
+
+def is_share(measure: Mapping[str, Any], catalog: Catalog) -> bool:
+    """Whether a measure's values are shares (0-1) of a catalog metric."""
+    variable = measure.get("metric")
+    return bool(variable in catalog and catalog[variable].format == "share")
+
+
+def baseline_text(
+    baseline: Mapping[str, Any] | None, share: bool = False, gap: bool = False
+) -> str:
+    """'19.2% (2023)', '82.2 (2023)' or 'No baseline yet: collect by 2027-06-30'."""
     if not has_value(baseline):
         by = (baseline or {}).get("collect_by") if isinstance(baseline, Mapping) else None
         return f"No baseline yet: collect by {by}" if by else "No baseline yet"
     year = baseline.get("year") or str(baseline.get("date") or "")[:4]
-    return f"{baseline['value']:.4g}" + (f" ({year})" if year else "")
+    return number_text(baseline["value"], share, gap) + (f" ({year})" if year else "")
 
 
 # --- the baseline forecast ---------------------------------------------------------------

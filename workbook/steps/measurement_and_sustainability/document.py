@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from workbook.analysis import measures as ms
+from workbook.data.catalog import load_catalog
 from workbook.display.document import Block, BulletList, Figure, Heading, Paragraph, Table
 from workbook.display.measure_charts import funding_gap
 from workbook.forms import (
@@ -27,13 +28,18 @@ from workbook.steps.measurement_and_sustainability.choices import (
     REPORTING_SECTION,
     RESOURCE_STATUSES,
     RESOURCES_SECTION,
-    STAKEHOLDERS_SECTION,
     SUSTAINABILITY_SECTION,
-    TEAM_SECTION,
 )
-from workbook.steps.measurement_and_sustainability.views import _records, curve, logic_model
+from workbook.steps.measurement_and_sustainability.views import (
+    _records,
+    curve,
+    logic_model,
+    owner_choices,
+)
 
 # --- the MAP's parts ------------------------------------------------------------------
+
+CATALOG = load_catalog()
 
 
 def measure_rows(measures, model_elements, names) -> list[tuple[str, ...]]:
@@ -44,8 +50,10 @@ def measure_rows(measures, model_elements, names) -> list[tuple[str, ...]]:
     for m in measures:
         target = m.get("target") if isinstance(m.get("target"), Mapping) else {}
         name = str(m.get("name") or "")
-        if m.get("subgroup"):
-            name += f" ({ms.subgroup_label(m['subgroup'])})"
+        label = ms.subgroup_label(m.get("subgroup"))
+        if label and label not in name:
+            name += f" ({label})"
+        share, gap = ms.is_share(m, CATALOG), ms.is_gap(m.get("subgroup"))
         rows.append(
             (
                 name,
@@ -53,8 +61,8 @@ def measure_rows(measures, model_elements, names) -> list[tuple[str, ...]]:
                 ms.RBA.get(m.get("rba"), ""),
                 str(m.get("unit") or ""),
                 directions.get(m.get("direction"), ""),
-                ms.baseline_text(m.get("baseline")),
-                f"{target['value']:.4g} by {target.get('year')}"
+                ms.baseline_text(m.get("baseline"), share, gap),
+                f"{ms.number_text(target['value'], share, gap)} by {target.get('year')}"
                 if isinstance(target.get("value"), int | float)
                 else "none yet",
                 "; ".join(names.get(o, "(no longer in the coalition)") for o in ms.owner_ids(m))
@@ -106,7 +114,7 @@ def map_measurement_plan(plan: PublicPlan, session: Session) -> list[Block]:
     if not measures:
         return []
     model_elements = ms.elements(logic_model(plan))
-    names = ms.owner_names(_records(plan, STAKEHOLDERS_SECTION), _records(plan, TEAM_SECTION))
+    names = {i: n for n, i in owner_choices(plan)}  # members now: a partner who left is not
     with_target = sum(
         1 for m in measures if isinstance((m.get("target") or {}).get("value"), int | float)
     )
@@ -164,7 +172,7 @@ def map_sustainability(plan: PublicPlan, session: Session) -> list[Block]:
     learning = _records(plan, LEARNING_SECTION)
     if not (value or resources or community or learning):
         return []
-    names = ms.owner_names(_records(plan, STAKEHOLDERS_SECTION), _records(plan, TEAM_SECTION))
+    names = {i: n for n, i in owner_choices(plan)}  # members now: a partner who left is not
     blocks: list[Block] = [
         Paragraph(
             "The coalition rated where it stands on the four building blocks of lasting work, "
@@ -228,7 +236,7 @@ def map_sustainability(plan: PublicPlan, session: Session) -> list[Block]:
             + (f", {review.long_date(r['date'])}" if r.get("date") else "")
             + (f", {r['place']}" if r.get("place") else "")
             + (
-                f" (led by {'; '.join(names.get(o, o) for o in ms.owner_ids(r))})"
+                f" (led by {'; '.join(names.get(o, 'a former partner') for o in ms.owner_ids(r))})"
                 if ms.owner_ids(r)
                 else ""
             )

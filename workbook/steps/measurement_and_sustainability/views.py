@@ -96,8 +96,9 @@ def curve(session: Session, measure: Mapping[str, Any]):
     )
     fc = ms.forecast(rows, to_year)
     name = str(measure.get("name") or "")
-    if measure.get("subgroup"):
-        name += f" ({ms.subgroup_label(measure['subgroup'])})"
+    label = ms.subgroup_label(measure.get("subgroup"))
+    if label and label not in name:
+        name += f" ({label})"
     return turn_the_curve(
         name,
         published[["year", "value"]],
@@ -113,7 +114,16 @@ def add_proposals(table: RecordTable, session: Session, collect_by: str = "") ->
     """Save the proposed measures of the approved model, with baselines from the data."""
     model = logic_model(session.plan)
     added = []
+    proposals = []
     for proposal in ms.propose(model, session.catalog, table.records()):
+        proposals.append(proposal)
+        # An equity target needs its own measure: the gap between the groups furthest apart.
+        place = session.jurisdiction
+        if proposal["metric"] and proposal["rba"] == "better_off" and place is not None:
+            gap = ms.widest_gap(session.data, place, proposal["metric"])
+            if gap:
+                proposals.append(ms.gap_measure(proposal, gap))
+    for proposal in proposals:
         result = data_baseline(session, proposal)
         if result is not None and result.baseline is not None:
             proposal["baseline"] = result.baseline
@@ -196,10 +206,11 @@ def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> s
         if result is None:
             continue
         data = result.baseline
-        shown = ms.baseline_text(data) if data else "none"
-        saved = ms.baseline_text(m.get("baseline"))
+        share, gap = ms.is_share(m, session.catalog), ms.is_gap(m.get("subgroup"))
+        shown = ms.baseline_text(data, share, gap) if data else "none"
+        saved = ms.baseline_text(m.get("baseline"), share, gap)
         bounds = (
-            f"{data['low']:.4g} to {data['high']:.4g}"
+            f"{ms.number_text(data['low'], share)} to {ms.number_text(data['high'], share)}"
             if data and data["low"] is not None and data["high"] is not None
             else ""
         )
