@@ -340,7 +340,11 @@ class MeasurementAndSustainability(LiveViews):
                     "No measure with data or a target yet.",
                     self.session.synthetic,
                 )
-            return alt.vconcat(*(curve(self.session, m)[0] for m in chosen[:8]))
+            charts = [curve(self.session, m)[0] for m in chosen[:8]]
+            if len(charts) == 1:
+                return charts[0]
+            described = " ".join(str(c.to_dict().get("description", "")) for c in charts)
+            return alt.vconcat(*charts).properties(description=described)
 
         return self._live(build)
 
