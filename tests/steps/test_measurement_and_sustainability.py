@@ -513,3 +513,10 @@ def test_shares_read_as_percentages_and_gaps_in_points():
     assert ms.baseline_text({"value": 0.2644, "year": 2023}, share=True) == "26.4% (2023)"
     assert ms.number_text(0.0345, share=True, gap=True) == "3.5 percentage points"
     assert ms.baseline_text({"value": 82.2, "year": 2023}) == "82.2 (2023)"
+
+
+def test_a_typed_baseline_date_sets_the_earliest_target_year():
+    local = {"direction": "higher", "baseline": {"value": 12, "date": "2026-09-01"},
+             "target": {"value": 20, "year": 2025}}  # fmt: skip
+    assert "before the baseline year 2026" in ms.target_problems(local)["target"]
+    assert ms.target_problems({**local, "target": {"value": 20, "year": 2028}}) == {}

@@ -540,6 +540,16 @@ def forecast(rows: pd.DataFrame, to_year: int) -> Forecast:
 # --- targets and flags -------------------------------------------------------------------
 
 
+def baseline_year(baseline: Any) -> int | None:
+    """The baseline's year, or the year of its date for a typed local baseline."""
+    if not isinstance(baseline, Mapping):
+        return None
+    if isinstance(baseline.get("year"), int):
+        return baseline["year"]
+    text = str(baseline.get("date") or "")[:4]
+    return int(text) if text.isdigit() else None
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -567,7 +577,7 @@ def target_problems(measure: Mapping[str, Any]) -> dict[str, str]:
         problems.append(f"The target year '{year}' is not a year: type one such as 2030.")
     else:
         baseline = measure.get("baseline")
-        base_year = baseline.get("year") if isinstance(baseline, Mapping) else None
+        base_year = baseline_year(baseline)
         if isinstance(base_year, int) and year < base_year:
             problems.append(
                 f"The target year {year} is before the baseline year {base_year}: "
