@@ -520,3 +520,35 @@ def test_a_typed_baseline_date_sets_the_earliest_target_year():
              "target": {"value": 20, "year": 2025}}  # fmt: skip
     assert "before the baseline year 2026" in ms.target_problems(local)["target"]
     assert ms.target_problems({**local, "target": {"value": 20, "year": 2028}}) == {}
+
+
+LOCAL_DATA = [{"id": "d1", "name": "Tenant survey", "source_id": "src1", "geography": "county",
+               "file_name": "survey.csv", "imported_on": "2026-12-01", "rows": 4,
+               "measures": [{"id": "m1", "name": "Renters behind on rent", "unit": "share",
+                             "direction": "lower", "quality": "Marginal", "notes": "",
+                             "predictor": None, "metric": None}]}]  # fmt: skip
+LOCAL_ROWS = pd.DataFrame({
+    "place": ["98031"] * 4, "year": [2022, 2023, 2024, 2025], "measure": ["m1"] * 4,
+    "subgroup": [None] * 4, "value": [0.21, 0.19, 0.18, None], "moe": [0.02] * 4,
+    "suppressed": [False, False, False, True],
+})  # fmt: skip
+
+
+def test_local_measures_are_described_and_based_on_step5_data(session, monkeypatch):
+    session.plan.save("step5.local_data", LOCAL_DATA, 0)
+    monkeypatch.setattr(step8.views, "local_values", lambda plan, dataset: LOCAL_ROWS)
+    proposals = ms.propose(MODEL, CATALOG, local_data=LOCAL_DATA)
+    local = next(p for p in proposals if p["local_measure"] == "d1/m1")
+    assert (local["name"], local["unit"], local["direction"], local["source"]) == (
+        "Renters behind on rent",
+        "share",
+        "lower",
+        "Tenant survey",
+    )
+    result = step8.data_baseline(session, local)
+    assert result.baseline["year"] == 2024 and result.baseline["value"] == 0.18
+    assert (
+        result.baseline["low"] == pytest.approx(0.16) and result.baseline["quality"] == "Marginal"
+    )
+    assert "2025 value was withheld (suppressed)" in result.note
+    assert ms.forecast(ms.local_history(LOCAL_ROWS, "m1"), 2030).possible

@@ -179,14 +179,62 @@ def subgroup_label(subgroup: Any) -> str:
     return str(subgroup)
 
 
+def local_measure_info(
+    local_data: Sequence[Mapping[str, Any]] | None, ref: str
+) -> dict[str, Any] | None:
+    """Step 5's description of local measure ``"<dataset id>/<measure id>"`` (None if unknown).
+
+    The measure's own fields (name, unit, direction, quality...) plus ``dataset`` (the
+    dataset's name) and ``dataset_id``.
+    """
+    dataset_id, _, measure_id = str(ref).partition("/")
+    for dataset in local_data or []:
+        if not isinstance(dataset, Mapping) or dataset.get("id") != dataset_id:
+            continue
+        for item in dataset.get("measures") or []:
+            if isinstance(item, Mapping) and item.get("id") == measure_id:
+                return {**item, "dataset": str(dataset.get("name") or dataset_id),
+                        "dataset_id": dataset_id}  # fmt: skip
+    return None
+
+
+def local_history(
+    values: pd.DataFrame, measure_id: str, place: str | None = None, quality: str | None = None
+) -> pd.DataFrame:
+    """A local measure's yearly values from Step 5's rows (place, year, measure, subgroup,
+    value, moe, suppressed), for the whole population; the place's own rows when the file
+    holds several places. Bounds are the value plus or minus the margin of error."""
+    rows = values[values["measure"].astype(str) == str(measure_id)]
+    if "subgroup" in rows.columns:
+        rows = rows[rows["subgroup"].isna() | rows["subgroup"].isin(["", "All", "all"])]
+    if place is not None and rows["place"].nunique() > 1:
+        rows = rows[rows["place"].astype(str) == str(place)]
+    if rows.empty or rows["place"].nunique() > 1 or rows["year"].duplicated().any():
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
+    value = pd.to_numeric(rows["value"], errors="coerce")
+    moe = pd.to_numeric(rows["moe"], errors="coerce") if "moe" in rows else np.nan
+    suppressed = rows["suppressed"].fillna(False).astype(bool) if "suppressed" in rows else False
+    frame = pd.DataFrame({
+        "year": pd.to_numeric(rows["year"], errors="coerce"), "value": value.where(~suppressed),
+        "low": value - moe, "high": value + moe, "quality": quality,
+        "suppressed": suppressed | value.isna(),
+    }).dropna(subset=["year"])  # fmt: skip
+    frame["year"] = frame["year"].astype(int)
+    return frame.sort_values("year").reset_index(drop=True)
+
+
 def propose(
-    model: Mapping[str, Any] | None, catalog: Catalog, existing: Sequence[Mapping[str, Any]] = ()
+    model: Mapping[str, Any] | None,
+    catalog: Catalog,
+    existing: Sequence[Mapping[str, Any]] = (),
+    local_data: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """New measure records (without ids) for the elements ``existing`` does not cover yet.
 
     An outcome linked to Mobility Metrics gets one measure per metric, named, unitised
-    and directed as in the catalog; a local measure one each; every other input, output
-    and outcome one measure to be named by the coalition.
+    and directed as in the catalog; a local measure one each, described as Step 5's
+    ``local_data`` describes it; every other input, output and outcome one measure to be
+    named by the coalition.
     """
     covered = {element_of(m) for m in existing}
     linked = {(element_of(m), m.get("metric"), m.get("local_measure")) for m in existing}
@@ -227,14 +275,16 @@ def propose(
         for local in element.local_measures:
             if (key, None, local) in linked:
                 continue
+            info = local_measure_info(local_data, local) or {}
+            direction = info.get("direction")
             proposals.append(
                 {
                     **base,
-                    "name": f"{element.name} (local data)",
-                    "unit": "",
-                    "direction": "neither",
+                    "name": str(info.get("name") or f"{element.name} (local data)"),
+                    "unit": str(info.get("unit") or ""),
+                    "direction": direction if direction in DIRECTIONS else "neither",
                     "local_measure": local,
-                    "source": "Local data",
+                    "source": str(info.get("dataset") or "Local data"),
                 }
             )
             made = True

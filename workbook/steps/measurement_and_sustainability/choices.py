@@ -19,6 +19,7 @@ LEARNING_SECTION = STEP.section("learning")
 APPROVAL_SECTION = "step7.approval"
 STAKEHOLDERS_SECTION = "step4.stakeholders"
 TEAM_SECTION = "step4.team"
+LOCAL_DATA_SECTION = "step5.local_data"
 
 DIRECTIONS = (
     ("Higher is better", "higher"),

@@ -137,7 +137,7 @@ def map_measurement_plan(plan: PublicPlan, session: Session) -> list[Block]:
     for m in [m for m in measures if m.get("headline")][:6]:
         if not (m.get("metric") or m.get("target")):
             continue
-        chart, fc = curve(session, m)
+        chart, fc = curve(session, m, plan)
         blocks.append(
             Figure(
                 spec=chart.to_dict(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from workbook.display import views
 from workbook.display.charts import nothing_yet
 from workbook.display.live import Live, LiveViews
 from workbook.display.measure_charts import funding_gap, turn_the_curve
+from workbook.errors import WorkbookError
 from workbook.forms import (
     Form,
     RecordTable,
@@ -28,6 +30,7 @@ from workbook.session import Session
 from workbook.steps import review
 from workbook.steps.measurement_and_sustainability.choices import (
     APPROVAL_SECTION,
+    LOCAL_DATA_SECTION,
     REPORTING_SECTION,
     STAKEHOLDERS_SECTION,
     TEAM_SECTION,
@@ -68,26 +71,54 @@ def owner_choices(plan: PlanStore | PublicPlan) -> list[tuple[str, str]]:
     return [(names[i], i) for i in dict.fromkeys(chosen)]
 
 
-def data_baseline(session: Session, measure: Mapping[str, Any]) -> ms.BaselineResult | None:
-    """The baseline the data give a metric-linked measure (None without a metric or place)."""
-    variable = measure.get("metric")
-    place = session.jurisdiction
-    if not variable or place is None or variable not in session.catalog:
+def local_values(plan: PlanStore | PublicPlan, dataset_id: str) -> pd.DataFrame | None:
+    """Step 5's rows of a local dataset (None while the workbook or the plan has none)."""
+    try:  # Step 5's table module: absent from a workbook without local data
+        tables = importlib.import_module("workbook.plan.tables")
+    except ImportError:
         return None
-    rows = ms.history(session.data, place, variable, measure.get("subgroup") or None)
-    return ms.baseline_from(rows, session.catalog[variable].source)
+    try:
+        return tables.local_values(plan, dataset_id)
+    except (WorkbookError, LookupError, ValueError):
+        return None
 
 
-def _history(session: Session, measure: Mapping[str, Any]) -> pd.DataFrame:
+def _history(
+    session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None
+) -> tuple[pd.DataFrame, str]:
+    """The measure's yearly values from the Mobility Metrics or Step 5's local data, and
+    the source to name (an empty history when neither has any)."""
+    empty = pd.DataFrame(columns=ms.HISTORY_COLUMNS)
     variable, place = measure.get("metric"), session.jurisdiction
-    if not variable or place is None or variable not in session.catalog:
-        return pd.DataFrame(columns=ms.HISTORY_COLUMNS)
-    return ms.history(session.data, place, variable, measure.get("subgroup") or None)
+    if variable and place is not None and variable in session.catalog:
+        rows = ms.history(session.data, place, variable, measure.get("subgroup") or None)
+        return rows, session.catalog[variable].source
+    ref = measure.get("local_measure")
+    if not ref or measure.get("subgroup") or (plan is None and session.unattended):
+        return empty, ""
+    plan = plan if plan is not None else session.plan
+    info = ms.local_measure_info(_value(plan, LOCAL_DATA_SECTION), ref)
+    values = local_values(plan, info["dataset_id"]) if info else None
+    if values is None:
+        return empty, ""
+    key = place.key if place is not None else None
+    rows = ms.local_history(values, str(ref).partition("/")[2], key, info.get("quality"))
+    return rows, info["dataset"]
 
 
-def curve(session: Session, measure: Mapping[str, Any]):
+def data_baseline(
+    session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None
+) -> ms.BaselineResult | None:
+    """The baseline the data give a measure (None when it has no data behind it)."""
+    rows, source = _history(session, measure, plan)
+    if not source:
+        return None
+    return ms.baseline_from(rows, source)
+
+
+def curve(session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None):
     """The turn-the-curve chart of one measure, from the data and its saved target."""
-    rows = _history(session, measure)
+    rows, _ = _history(session, measure, plan)
     published = rows[~rows["suppressed"].astype(bool)] if len(rows) else rows
     target = measure.get("target") if isinstance(measure.get("target"), Mapping) else None
     this_year = dt.date.today().year
@@ -115,7 +146,8 @@ def add_proposals(table: RecordTable, session: Session, collect_by: str = "") ->
     model = logic_model(session.plan)
     added = []
     proposals = []
-    for proposal in ms.propose(model, session.catalog, table.records()):
+    local = _value(session.plan, LOCAL_DATA_SECTION)
+    for proposal in ms.propose(model, session.catalog, table.records(), local):
         proposals.append(proposal)
         # An equity target needs its own measure: the gap between the groups furthest apart.
         place = session.jurisdiction
@@ -226,7 +258,7 @@ def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> s
             )
         )
     if not rows:
-        return views.paragraph("No measure is linked to a Mobility Metric yet.")
+        return views.paragraph("No measure is linked to a Mobility Metric or to local data yet.")
     return views.table(
         rows, ["Measure", "Group", "In the data", "Bounds", "Quality", "Saved baseline", "Note"]
     )
@@ -285,7 +317,8 @@ class MeasurementAndSustainability(LiveViews):
 
     def propose(self) -> Any:
         """A button that adds the proposed measures (a list of them in view mode)."""
-        proposals = ms.propose(self.model, self.session.catalog, self._measures())
+        local = _value(self.session.plan, LOCAL_DATA_SECTION)
+        proposals = ms.propose(self.model, self.session.catalog, self._measures(), local)
         text = views.paragraph(f"{len(proposals)} measures can be proposed from the logic model.")
         if self.session.read_only or not proposals:
             return HTML(text)
