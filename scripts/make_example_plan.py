@@ -36,6 +36,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from workbook.analysis import measures  # noqa: E402
 from workbook.data.catalog import load_framework  # noqa: E402
 from workbook.data.sources import SAMPLE_DIR  # noqa: E402
 from workbook.plan.store import PlanStore, import_plan  # noqa: E402
@@ -43,6 +44,7 @@ from workbook.session import AUTHOR_ENV, READ_ONLY_ENV, start  # noqa: E402
 from workbook.steps import build_the_coalition as coalition  # noqa: E402
 from workbook.steps import finalize_and_release as release  # noqa: E402
 from workbook.steps import local_government_readiness as readiness  # noqa: E402
+from workbook.steps import measurement_and_sustainability as measurement  # noqa: E402
 from workbook.steps import review  # noqa: E402
 from workbook.steps import use_the_metrics as metrics  # noqa: E402
 
@@ -307,6 +309,7 @@ def fill(store: PlanStore) -> None:
         launch.set_value(name, value)
     assert launch.save(), launch.validate()
     save_checklist(store, framework, 4)
+    fill_step8(store)
     fill_step9(store)
     save_checklist(store, framework, 9)
 
@@ -331,11 +334,138 @@ def fill_step9(store: PlanStore) -> None:
     assert signoff.save(), signoff.validate()
 
 
+# Step 8: the coalition's answers around the measurement plan.
+STEP8_REPORTING = {
+    "cadence": "quarterly",
+    "first_report": "2027-04-15",
+    "scorecard": "A public scorecard on the county website shows every headline measure, "
+    "its target and whether it is on track, updated each quarter.",
+    "scorecard_where": "The county's open data portal and the library's notice boards",
+    "chain": "Each measure's owner reports to the data lead; the data lead reports to the "
+    "steering group each quarter; the steering group reports to the County Board twice "
+    "a year and to residents at an annual community meeting.",
+    "off_track": "A measure off track two quarters running goes on the steering group's "
+    "next agenda; its owner brings a short note on why and what could change, and the "
+    "working group decides on a fix within a month.",
+}
+STEP8_BLOCKS = {
+    # building block: rating (1-4), evidence, risks, actions, responsible
+    "governance": (3, "The steering group meets monthly and decides by consent; residents "
+                   "hold four of twelve seats.", "The group leans on the County Executive's "
+                   "office to convene.", "Rotate the chair to a community partner in 2028.",
+                   "Steering group"),
+    "capacity": (2, "One data analyst part-time; the library hosts meetings.",
+                 "The analyst post is funded for one year only.",
+                 "Train two partners' staff to update the scorecard.",
+                 "Linden County data office"),
+    "funding": (2, "The foundation funds resident stipends for the first year.",
+                "No money yet for the second year of outreach.",
+                "Apply to two state programmes; ask the County Board for a budget line.",
+                "Linden Community Foundation"),
+    "adaptive": (3, "The Board agreed to review the plan's measures twice a year.",
+                 "Quarterly data may lag behind programme decisions.",
+                 "Tie each programme's yearly review to the scorecard.",
+                 "Office of the County Executive"),
+}  # fmt: skip
+STEP8_RESOURCES = (
+    ("Data analyst (half time, two years)", "capacity", 90000, 45000, "County budget",
+     "committed", "2027-01-15"),
+    ("Resident stipends and childcare", "governance", 40000, 40000,
+     "Linden Community Foundation", "received", "2026-12-01"),
+    ("Outreach in three languages", "funding", 60000, 15000, "State community grant",
+     "requested", "2027-05-01"),
+)  # fmt: skip
+STEP8_COMMUNITY = (
+    ("Open house at Linden Central Library", "2027-02-06", "Linden Central Library",
+     "Residents of all neighbourhoods", "planned"),
+    ("Northside block party table", "2027-03-13", "Northside Park", "Northside tenants",
+     "planned"),
+)  # fmt: skip
+STEP8_LEARNING = (
+    ("Are the households we reach the ones facing the highest rents?", "Compare outreach "
+     "records with the tenants union's survey each quarter.", "2027-07-01", True,
+     "Northside Tenants Union"),
+    ("Which services do residents use after a visit?", "Follow-up calls to a sample of "
+     "households, six months after the visit.", "2027-10-01", False, ""),
+)  # fmt: skip
+STEP8_CHECKLIST = {"indicators": True, "baselines_targets": True, "community": False,
+                   "reporting": True, "sustainability": True, "learning": True,
+                   "map_sections": False}  # fmt: skip
+
+
+def fill_step8(store: PlanStore) -> None:
+    """Step 8: measures proposed from the approved logic model (when Step 7 approved one),
+    baselines from the sample, targets and owners; then the sections around the plan."""
+    owners = measurement.owner_choices(store)
+    ids = [i for _, i in owners]
+    before = {name: os.environ.get(name) for name in (AUTHOR_ENV, READ_ONLY_ENV)}
+    os.environ[AUTHOR_ENV] = AUTHOR
+    os.environ.pop(READ_ONLY_ENV, None)
+    try:
+        session = start(8, PLACE, str(SAMPLE_DIR), str(store.path), str(store.path.parent),
+                        show=False)  # fmt: skip
+        model = measurement.logic_model(store)
+        table = measurement.measures_table(store, measures.elements(model), owners, session.catalog)
+        measurement.add_proposals(table, session, collect_by="2027-06-30")
+        session.plan.close()
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    headlines = 0
+    for n, record in enumerate(table.records()):
+        change: dict = {"owners": [ids[n % len(ids)]] if ids else [],
+                        "reported_to": "Steering group",
+                        "frequency": "annual" if record.get("metric") else "quarterly"}  # fmt: skip
+        base = record.get("baseline") or {}
+        if isinstance(base.get("value"), int | float) and record.get("direction") in (
+            "higher",
+            "lower",
+        ):
+            step = 0.1 * abs(base["value"]) * (1 if record["direction"] == "higher" else -1)
+            change["target"] = {"value": round(base["value"] + step, 4),
+                                "year": max(int(base.get("year") or 2026) + 5, 2030)}  # fmt: skip
+            if headlines < 3:
+                change["headline"] = True
+                headlines += 1
+        table.update(record["id"], change)
+    reporting = measurement.reporting_form(store)
+    for name, value in STEP8_REPORTING.items():
+        reporting.set_value(name, value)
+    assert reporting.save(), reporting.validate()
+    blocks = measurement.sustainability_form(store)
+    for key, values in STEP8_BLOCKS.items():
+        for part, value in zip(("rating", "evidence", "risks", "actions", "actors"), values,
+                               strict=True):  # fmt: skip
+            blocks.set_value(f"{key}_{part}", value)
+    assert blocks.save(), blocks.validate()
+    resources = measurement.resources_table(store)
+    for item, block, needed, secured, source, status, date in STEP8_RESOURCES:
+        resources.add({"item": item, "block": block, "needed": needed, "secured": secured,
+                       "source": source, "status": status, "date": date})  # fmt: skip
+    community = measurement.community_table(store, owners)
+    for n, (event, date, place, audience, status) in enumerate(STEP8_COMMUNITY):
+        community.add({"event": event, "date": date, "place": place, "audience": audience,
+                       "status": status, "owners": ids[n:n + 1]})  # fmt: skip
+    learning = measurement.learning_table(store, owners)
+    for question, method, when, sharing, partner in STEP8_LEARNING:
+        learning.add({"question": question, "method": method, "review_date": when,
+                      "data_sharing": sharing, "agreement_with": partner})  # fmt: skip
+    form = review.checklist(SimpleNamespace(step=load_framework().step(8), plan=store))
+    for name, value in STEP8_CHECKLIST.items():
+        form.set_value(name, value)
+    assert form.save(), form.validate()
+
+
 def fixed(data: dict) -> dict:
     """The export with fixed timestamps, plan id and record ids (a stable file)."""
     ids: dict[str, str] = {}
 
     def rename(value):
+        if isinstance(value, str):  # a reference to a record (an owner's id), renamed alike
+            return ids.get(value, value)
         if isinstance(value, list):
             return [rename(v) for v in value]
         if isinstance(value, dict):

@@ -149,6 +149,21 @@ STEPS: tuple[StepEntry, ...] = (
         contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
     StepEntry(
+        8,
+        sections=(
+            PlanSection("step8.measures", "Measurement plan"),
+            PlanSection("step8.community", "Taking the plan back to the community"),
+            PlanSection("step8.reporting", "Reporting and accountability"),
+            PlanSection("step8.sustainability", "Sustainability building blocks"),
+            PlanSection("step8.resources", "Resources needed and secured"),
+            PlanSection("step8.learning", "Continuous learning and evaluation"),
+        ),
+        contributions={
+            "measurement_plan": "map_measurement_plan",
+            "sustainability": "map_sustainability",
+        },
+    ),
+    StepEntry(
         9,
         sections=(
             PlanSection("step9.format", "Documents, formats and audiences"),
