@@ -1,0 +1,185 @@
+"""What a coalition's local data show: trends, gaps between groups, spread across sub-areas.
+
+Every function takes the tidy values of one data set (place, year, measure, subgroup,
+value, moe, suppressed; see :mod:`workbook.plan.tables`) and returns a small aggregated
+table, one row per measure and year or subgroup: charts get these, never the rows
+themselves. Suppressed cells are counted, never read as zero.
+
+Where one place has a value (a county's own series), its margin of error gives the
+interval; where many sub-areas do (tracts, ZIP codes), the interval is the middle half
+of the sub-areas (25th to 75th percentile) around their median.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbook.analysis.compare import numeric_values
+from workbook.data.dataset import Dataset
+from workbook.data.jurisdictions import Jurisdiction
+
+OVERALL_NAMES = ("", "all", "total", "overall", "all people", "everyone")
+TREND_COLUMNS = ["measure", "subgroup", "year", "places", "value", "low", "high", "interval",
+                 "suppressed"]  # fmt: skip
+SPREAD_COLUMNS = ["measure", "year", "places", "suppressed", "uncertain", "min", "p10", "p25",
+                  "median", "p75", "p90", "max"]  # fmt: skip
+NO_YEAR = -1  # a data set without a year column: one period
+
+
+def overall_label(subgroups: pd.Series) -> str | None:
+    """The subgroup that stands for everyone ('' / All / Total), or None."""
+    present = list(dict.fromkeys(subgroups.astype(str)))
+    for name in OVERALL_NAMES:
+        for value in present:
+            if value.strip().lower() == name:
+                return value
+    return None
+
+
+def _usable(values: pd.DataFrame) -> pd.DataFrame:
+    frame = values.copy()
+    frame["year"] = frame["year"].astype("Int64").fillna(NO_YEAR).astype(int)
+    frame["subgroup"] = frame["subgroup"].fillna("").astype(str)
+    return frame
+
+
+def _summarise(group: pd.DataFrame) -> dict:
+    known = group[~group["suppressed"] & group["value"].notna()]
+    places = int(known["place"].nunique())
+    suppressed = int(group["suppressed"].sum())
+    if places == 0:
+        return {"places": 0, "value": np.nan, "low": np.nan, "high": np.nan,
+                "interval": "", "suppressed": suppressed}  # fmt: skip
+    if places == 1:
+        value = float(known["value"].iloc[0])
+        moe = known["moe"].iloc[0]
+        has = pd.notna(moe)
+        return {"places": 1, "value": value,
+                "low": value - moe if has else np.nan, "high": value + moe if has else np.nan,
+                "interval": "margin of error" if has else "", "suppressed": suppressed}  # fmt: skip
+    numbers = known["value"].to_numpy(dtype=float)
+    return {"places": places, "value": float(np.median(numbers)),
+            "low": float(np.quantile(numbers, 0.25)), "high": float(np.quantile(numbers, 0.75)),
+            "interval": "middle half of sub-areas", "suppressed": suppressed}  # fmt: skip
+
+
+def trend(values: pd.DataFrame) -> pd.DataFrame:
+    """Per measure, subgroup and year: the value (median across places), its interval,
+    how many places had a value and how many cells were suppressed."""
+    if values.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    frame = _usable(values)
+    rows = []
+    for (measure, subgroup, year), group in frame.groupby(
+        ["measure", "subgroup", "year"], sort=True
+    ):
+        rows.append({"measure": measure, "subgroup": subgroup, "year": year, **_summarise(group)})
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)
+
+
+def latest_year(values: pd.DataFrame, measure: str) -> int:
+    years = _usable(values[values["measure"] == measure])
+    known = years[~years["suppressed"] & years["value"].notna()]
+    return int((known if len(known) else years)["year"].max())
+
+
+def subgroup_gaps(values: pd.DataFrame) -> pd.DataFrame:
+    """Per measure, in its latest year: each subgroup's value and interval, and its gap
+    to everyone (the overall subgroup) where the data have one."""
+    columns = [*TREND_COLUMNS, "gap"]
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    table = trend(values)
+    parts = []
+    for measure, rows in table.groupby("measure", sort=False):
+        last = latest_year(values, measure)
+        rows = rows[rows["year"] == last].copy()
+        overall = overall_label(rows["subgroup"])
+        base = rows.loc[rows["subgroup"] == overall, "value"]
+        rows["gap"] = rows["value"] - float(base.iloc[0]) if len(base) else np.nan
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _overall_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each measure's rows for everyone (its overall subgroup, else all rows)."""
+    parts = []
+    for _, rows in frame.groupby("measure", sort=False):
+        overall = overall_label(rows["subgroup"])
+        parts.append(rows[rows["subgroup"] == overall] if overall is not None else rows)
+    return pd.concat(parts) if parts else frame
+
+
+def spread(values: pd.DataFrame) -> pd.DataFrame:
+    """Per measure, in its latest year: how values spread across sub-areas (quantiles),
+    with counts of suppressed cells and of values less certain than they are large."""
+    if values.empty:
+        return pd.DataFrame(columns=SPREAD_COLUMNS)
+    frame = _overall_rows(_usable(values))
+    rows = []
+    for measure, group in frame.groupby("measure", sort=False):
+        year = latest_year(values, measure)
+        group = group[group["year"] == year]
+        known = group[~group["suppressed"] & group["value"].notna()]
+        numbers = known["value"].to_numpy(dtype=float)
+        quantiles = (
+            np.quantile(numbers, [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
+            if len(numbers)
+            else [np.nan] * 7
+        )
+        uncertain = int((known["moe"].notna() & (known["moe"] > known["value"].abs())).sum())
+        figures = dict(zip(SPREAD_COLUMNS[5:], map(float, quantiles), strict=True))
+        rows.append({"measure": measure, "year": year, "places": len(numbers),
+                     "suppressed": int(group["suppressed"].sum()), "uncertain": uncertain,
+                     **figures})  # fmt: skip
+    return pd.DataFrame(rows, columns=SPREAD_COLUMNS)
+
+
+def histogram(values: pd.DataFrame, measure: str, bins: int = 24) -> pd.DataFrame:
+    """How many sub-areas fall in each value band (latest year, everyone): start, end, count."""
+    frame = _overall_rows(_usable(values[values["measure"] == measure]))
+    if frame.empty:
+        return pd.DataFrame(columns=["start", "end", "count"])
+    frame = frame[frame["year"] == latest_year(values, measure)]
+    numbers = frame.loc[~frame["suppressed"] & frame["value"].notna(), "value"].to_numpy(float)
+    if len(numbers) == 0:
+        return pd.DataFrame(columns=["start", "end", "count"])
+    low, high = float(numbers.min()), float(numbers.max())
+    if low == high:
+        high = low + (abs(low) or 1) * 0.01
+    counts, edges = np.histogram(numbers, bins=min(bins, max(len(numbers), 1)), range=(low, high))
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts.astype(int)})
+
+
+def place_values(values: pd.DataFrame, measure: str, year: int | None = None) -> pd.DataFrame:
+    """One row per place for ``measure`` (everyone, the latest year unless given):
+    place, value, moe, suppressed. For a map: as many rows as sub-areas, no more."""
+    frame = _overall_rows(_usable(values[values["measure"] == measure]))
+    if frame.empty:
+        return pd.DataFrame(columns=["place", "value", "moe", "suppressed"])
+    year = latest_year(values, measure) if year is None else year
+    frame = frame[frame["year"] == year].drop_duplicates("place")
+    return frame[["place", "value", "moe", "suppressed"]].reset_index(drop=True)
+
+
+def reference_value(data: Dataset, place: Jurisdiction, variable: str) -> tuple[int, float] | None:
+    """The place's own latest value of a Mobility Metric, (year, value), or None."""
+    if variable not in data.catalog or place is None:
+        return None
+    metric = data.catalog[variable]
+    kind = place.kind
+    table = f"{kind}_longitudinal"
+    if not data.has(table):
+        return None
+    try:
+        frame = data.columns(table, ["year", "state", kind, variable])
+    except (KeyError, ValueError):
+        return None
+    own = frame[(frame["state"] + frame[kind]) == place.key]
+    numbers = numeric_values(metric, own[variable])
+    known = own.assign(number=numbers).dropna(subset=["number"])
+    if known.empty:
+        return None
+    last = known.sort_values("year").iloc[-1]
+    return int(last["year"]), float(last["number"])
