@@ -216,8 +216,10 @@ def decode(data: bytes, report: LocalReport) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000], cp_isolation=["cp1252", "latin_1", "cp1250", "mac_roman"])
-    guess = best.best()
-    encoding = guess.encoding if guess is not None else "cp1252"
+    plausible = [match.encoding for match in best]
+    # Short files fit several Windows code pages; Excel on Windows in the US and western
+    # Europe writes cp1252, so it wins whenever it is among the plausible ones.
+    encoding = "cp1252" if "cp1252" in plausible or not plausible else plausible[0]
     encoding = "cp1252" if encoding in ("latin_1", "iso8859_1") else encoding
     try:
         text = data.decode(encoding)
@@ -347,7 +349,7 @@ class ColumnMapping:
     ``measures`` (one column per measure) and, optionally, ``moes`` (measure column ->
     its margin-of-error column)."""
 
-    place: str | None
+    place: str | None = None
     year: str | None = None
     measure: str | None = None
     value: str | None = None
@@ -595,7 +597,7 @@ def parse_values(
         report.refuse(0, mapping.measure or "", f"no measure named in "
                       f"{_rows_text(tidy.loc[empty_measure, 'row'])}")  # fmt: skip
     parsed = tidy["value"].map(parse_number)
-    tidy["number"] = parsed.map(lambda p: p[0])
+    tidy["number"] = parsed.map(lambda p: p[0]).astype("float64")
     tidy["suppressed"] = parsed.map(lambda p: p[1])
     not_numbers = tidy["number"].isna() & ~tidy["suppressed"]
     for value_column, group in tidy[not_numbers].groupby("value_column", sort=False):
@@ -603,7 +605,7 @@ def parse_values(
                       f"{_rows_text(group['row'])} are not numbers or suppression markers "
                       "(*, <10, N/A, -, blank)")  # fmt: skip
     moe_parsed = tidy["moe"].map(parse_number)
-    tidy["moe_number"] = moe_parsed.map(lambda p: p[0])
+    tidy["moe_number"] = moe_parsed.map(lambda p: p[0]).astype("float64")
     moe_bad = tidy["moe_number"].isna() & ~moe_parsed.map(lambda p: p[1])
     for moe_column, group in tidy[moe_bad].groupby("moe_column", sort=False):
         report.refuse(0, moe_column, f"'{group['moe'].iloc[0]}' in {_rows_text(group['row'])} "
