@@ -144,7 +144,10 @@ def test_duplicate_rows_are_refused_with_their_row_numbers():
         LONG, "tract",
     )  # fmt: skip
     assert parsed.values.empty
-    assert "place 06037101110, year 2021, measure 'Renters' appears more than once (rows 2 and 4)" in problems(parsed)  # fmt: skip
+    assert (
+        "place 06037101110, year 2021, measure 'Renters' appears more than once (rows 2 and 4)"
+        in problems(parsed)
+    )
 
 
 def test_the_same_place_and_year_in_two_subgroups_is_not_a_duplicate():
@@ -196,7 +199,9 @@ def test_100_mb_of_csv_is_refused_with_the_limit_before_it_is_read(tmp_path, mon
         handle.truncate(100_000_000)
     opened = []
     real_open = Path.open
-    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))  # fmt: skip
+    monkeypatch.setattr(
+        Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k)
+    )
     with pytest.raises(LocalDataError, match=r"100.0 MB; the limit for local data is 50.0 MB"):
         read_local(big, LONG, "tract")
     assert big not in opened  # refused from its size, never opened
@@ -239,9 +244,9 @@ def test_a_file_that_is_not_geojson_is_refused():
     with pytest.raises(LocalGeoError, match="TopoJSON"):
         parse_geojson(json.dumps({"type": "Topology", "objects": {}}).encode())
     with pytest.raises(LocalGeoError, match="none of its features is a polygon"):
-        parse_geojson(json.dumps({"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
-        ]}).encode())  # fmt: skip
+        point = {"type": "Point", "coordinates": [0, 0]}
+        feature = {"type": "Feature", "properties": {}, "geometry": point}
+        parse_geojson(json.dumps({"type": "FeatureCollection", "features": [feature]}).encode())
 
 
 def test_geojson_whose_shapes_match_no_key_is_refused_with_what_it_holds():

@@ -265,3 +265,28 @@ def local_map(
         f"{len(features)} sub-areas shaded by {label}; {missing} in grey (suppressed or no value).",
         synthetic,
     )
+
+
+def embedded_rows(chart) -> int:
+    """How many data rows a chart carries into the page (named datasets and inline values)."""
+    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
+
+    def rows(values) -> int:
+        if isinstance(values, str):  # JSON text: GeoJSON features or a list of rows
+            values = json.loads(values)
+        if isinstance(values, dict):
+            values = values.get("features", [])
+        return len(values) if isinstance(values, list) else 0
+
+    count = sum(rows(values) for values in (spec.get("datasets") or {}).values())
+
+    def inline(node) -> int:
+        if isinstance(node, dict):
+            data = node.get("data")
+            found = rows(data["values"]) if isinstance(data, dict) and "values" in data else 0
+            return found + sum(inline(v) for k, v in node.items() if k != "datasets")
+        if isinstance(node, list):
+            return sum(inline(v) for v in node)
+        return 0
+
+    return count + inline(spec)

@@ -346,33 +346,62 @@ def measure_options(datasets: Sequence[Mapping[str, Any]]) -> list[tuple[str, st
     ]
 
 
-def reference_for(session: Session, measure: Mapping[str, Any]) -> tuple[str, float] | None:
-    """The place's own Mobility Metric for the measure's predictor (label, value), or None."""
+# Which Mobility Metric formats a local measure's unit can stand beside on one axis.
+COMPARABLE = {"share": {"share"}, "percent": {"share"}, "rate": {"rate"}, "count": {"count"},
+              "dollars": {"dollars"}, "ratio": {"ratio"}, "index": {"index"}}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The place's own Mobility Metric beside a local measure."""
+
+    label: str
+    value: float
+    comparable: bool  # same kind of unit: drawn as a line; otherwise only named
+
+
+def reference_for(session: Session, measure: Mapping[str, Any]) -> Reference | None:
+    """The place's own Mobility Metric for the measure (its chosen metric, else one of its
+    predictor's, preferring one in the same kind of unit), or None."""
     place = session.jurisdiction
     if place is None:
         return None
     catalog = session.data.catalog
-    variables = []
     if measure.get("metric") in catalog:
-        variables.append(measure["metric"])
+        candidates = [(catalog[measure["metric"]], True)]
     elif measure.get("predictor"):
-        variables += [
-            m.variable
+        formats = COMPARABLE.get(str(measure.get("unit") or "").strip().lower(), set())
+        metrics = [
+            m
             for m in catalog
             if m.is_metric and m.predictor == measure["predictor"] and m.applies_to(place.kind)
         ]
-    for variable in variables:
-        found = analysis.reference_value(session.data, place, variable)
+        candidates = [(m, m.format in formats) for m in metrics]
+        candidates.sort(key=lambda pair: not pair[1])
+    else:
+        return None
+    for metric, comparable in candidates:
+        found = analysis.reference_value(session.data, place, metric.variable)
         if found is not None:
             year, value = found
-            metric = catalog[variable]
-            return f"{place.name}: {metric.name} ({year}, Mobility Metrics)", value
+            label = f"{place.name}: {metric.name} ({year}, Mobility Metrics)"
+            return Reference(label, value, comparable)
     return None
+
+
+def reference_note(reference: Reference | None, unit: str) -> str:
+    """A sentence on a reference that is not drawn (other units), or ''."""
+    if reference is None or reference.comparable:
+        return ""
+    return (
+        f"For reference, {reference.label} is {reference.value:,.4g}; it is in other units "
+        f"than this measure ({unit or 'no unit given'}), so it is not drawn beside it."
+    )
 
 
 def measure_charts(
     values: pd.DataFrame, dataset: Mapping[str, Any], measure: Mapping[str, Any],
-    reference: tuple[str, float] | None = None, synthetic: bool = False,
+    reference: Reference | None = None, synthetic: bool = False,
 ) -> list:  # fmt: skip
     """Trend, gaps between groups and spread for one measure (aggregated data only)."""
     rows = values[values["measure"] == measure["id"]]
@@ -391,7 +420,9 @@ def measure_charts(
                     summary.iloc[0].to_dict(),
                     label,
                     unit,
-                    reference,
+                    (reference.label, reference.value)
+                    if reference is not None and reference.comparable
+                    else None,
                     synthetic,
                 )
             )
@@ -525,8 +556,10 @@ class LocalData(LiveViews):
                      + views.paragraph(dataset_summary(dataset, sources)))
             )  # fmt: skip
             for measure in dataset.get("measures") or []:
-                items.append(HTML(views.paragraph(_measure_line(dataset, measure))))
                 reference = reference_for(self.session, measure)
+                note = reference_note(reference, str(measure.get("unit") or ""))
+                line = _measure_line(dataset, measure) + (f" {note}" if note else "")
+                items.append(HTML(views.paragraph(line)))
                 items += measure_charts(values, dataset, measure, reference, self.session.synthetic)
                 boundary = self._boundaries.get(dataset["id"])
                 if boundary is not None:
