@@ -164,7 +164,7 @@ def test_utf8_with_a_byte_order_mark_and_windows_1252_are_read():
     bom = read_table(b"\xef\xbb\xbf" + csv_bytes(*rows))[0]
     assert list(bom.columns) == ["zip", "year", "Barrio", "Renters"]  # no BOM in 'zip'
     frame, report = read_table(csv_bytes(*rows, encoding="cp1252"))
-    assert frame.loc[0, "Barrio"] == "Peñasco"
+    assert frame["Barrio"].iloc[0] == "Peñasco" and list(frame.index) == [2]
     assert report.encoding == "cp1252" and "not UTF-8" in str(report.notes[0])
 
 
@@ -258,3 +258,13 @@ def test_geojson_whose_shapes_match_no_key_is_refused_with_what_it_holds():
 def test_shapes_are_simplified():
     ring = [[i / 100, (i % 2) * 1e-6] for i in range(200)] + [[0, 0]]
     assert len(simplify_ring(ring, 0.001)) < 10
+
+
+def test_rows_of_empty_cells_are_skipped_and_row_numbers_stay_the_files():
+    parsed = read_local(
+        csv_bytes("tract,year,measure,value,moe", ",,,,", "", "06037,2021,Renters,0.4,", ",,,,"),
+        LONG,
+        "tract",
+    )
+    assert parsed.report.rows == 1
+    assert "row 4" in problems(parsed)  # the county key, on the file's fourth line

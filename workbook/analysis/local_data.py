@@ -44,24 +44,39 @@ def _usable(values: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _summarise(group: pd.DataFrame) -> dict:
-    known = group[~group["suppressed"] & group["value"].notna()]
-    places = int(known["place"].nunique())
-    suppressed = int(group["suppressed"].sum())
-    if places == 0:
-        return {"places": 0, "value": np.nan, "low": np.nan, "high": np.nan,
-                "interval": "", "suppressed": suppressed}  # fmt: skip
-    if places == 1:
-        value = float(known["value"].iloc[0])
-        moe = known["moe"].iloc[0]
-        has = pd.notna(moe)
-        return {"places": 1, "value": value,
-                "low": value - moe if has else np.nan, "high": value + moe if has else np.nan,
-                "interval": "margin of error" if has else "", "suppressed": suppressed}  # fmt: skip
-    numbers = known["value"].to_numpy(dtype=float)
-    return {"places": places, "value": float(np.median(numbers)),
-            "low": float(np.quantile(numbers, 0.25)), "high": float(np.quantile(numbers, 0.75)),
-            "interval": "middle half of sub-areas", "suppressed": suppressed}  # fmt: skip
+INTERVALS = {1: "margin of error", 2: "middle half of sub-areas"}
+
+
+def _trend(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = ["measure", "subgroup", "year"]
+    known = frame[~frame["suppressed"] & frame["value"].notna()]
+    grouped = known.groupby(keys, sort=True)
+    stats = pd.DataFrame(
+        {
+            "places": grouped["place"].nunique(),
+            "median": grouped["value"].median(),
+            "q25": grouped["value"].quantile(0.25),
+            "q75": grouped["value"].quantile(0.75),
+            "first": grouped["value"].first(),
+            "moe": grouped["moe"].first(),
+        }
+    )
+    table = frame.groupby(keys, sort=True)["suppressed"].sum().to_frame().join(stats)
+    places = table["places"].fillna(0).astype(int)
+    one, many = places == 1, places > 1
+    with_moe = one & table["moe"].notna()
+    table["places"] = places
+    table["suppressed"] = table["suppressed"].astype(int)
+    # One place: its value and margin of error; many: their median and middle half.
+    table["value"] = np.where(one, table["first"], table["median"])
+    table["low"] = np.where(
+        with_moe, table["first"] - table["moe"], np.where(many, table["q25"], np.nan)
+    )
+    table["high"] = np.where(
+        with_moe, table["first"] + table["moe"], np.where(many, table["q75"], np.nan)
+    )
+    table["interval"] = np.where(with_moe, INTERVALS[1], np.where(many, INTERVALS[2], ""))
+    return table.reset_index()[TREND_COLUMNS]
 
 
 def trend(values: pd.DataFrame) -> pd.DataFrame:
@@ -69,19 +84,19 @@ def trend(values: pd.DataFrame) -> pd.DataFrame:
     how many places had a value and how many cells were suppressed."""
     if values.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    frame = _usable(values)
-    rows = []
-    for (measure, subgroup, year), group in frame.groupby(
-        ["measure", "subgroup", "year"], sort=True
-    ):
-        rows.append({"measure": measure, "subgroup": subgroup, "year": year, **_summarise(group)})
-    return pd.DataFrame(rows, columns=TREND_COLUMNS)
+    return _trend(_usable(values))
+
+
+def _latest(frame: pd.DataFrame) -> dict[str, int]:
+    """Each measure's latest year with a value (its latest year at all, if none has)."""
+    known = frame[~frame["suppressed"] & frame["value"].notna()]
+    latest = frame.groupby("measure")["year"].max().to_dict()
+    latest.update(known.groupby("measure")["year"].max().to_dict())
+    return {m: int(y) for m, y in latest.items()}
 
 
 def latest_year(values: pd.DataFrame, measure: str) -> int:
-    years = _usable(values[values["measure"] == measure])
-    known = years[~years["suppressed"] & years["value"].notna()]
-    return int((known if len(known) else years)["year"].max())
+    return _latest(_usable(values[values["measure"] == measure]))[measure]
 
 
 def subgroup_gaps(values: pd.DataFrame) -> pd.DataFrame:
@@ -90,11 +105,12 @@ def subgroup_gaps(values: pd.DataFrame) -> pd.DataFrame:
     columns = [*TREND_COLUMNS, "gap"]
     if values.empty:
         return pd.DataFrame(columns=columns)
-    table = trend(values)
+    frame = _usable(values)
+    latest = _latest(frame)
+    table = _trend(frame)
     parts = []
     for measure, rows in table.groupby("measure", sort=False):
-        last = latest_year(values, measure)
-        rows = rows[rows["year"] == last].copy()
+        rows = rows[rows["year"] == latest[measure]].copy()
         overall = overall_label(rows["subgroup"])
         base = rows.loc[rows["subgroup"] == overall, "value"]
         rows["gap"] = rows["value"] - float(base.iloc[0]) if len(base) else np.nan
@@ -116,10 +132,12 @@ def spread(values: pd.DataFrame) -> pd.DataFrame:
     with counts of suppressed cells and of values less certain than they are large."""
     if values.empty:
         return pd.DataFrame(columns=SPREAD_COLUMNS)
-    frame = _overall_rows(_usable(values))
+    usable = _usable(values)
+    latest = _latest(usable)
+    frame = _overall_rows(usable)
     rows = []
     for measure, group in frame.groupby("measure", sort=False):
-        year = latest_year(values, measure)
+        year = latest[measure]
         group = group[group["year"] == year]
         known = group[~group["suppressed"] & group["value"].notna()]
         numbers = known["value"].to_numpy(dtype=float)
@@ -138,10 +156,11 @@ def spread(values: pd.DataFrame) -> pd.DataFrame:
 
 def histogram(values: pd.DataFrame, measure: str, bins: int = 24) -> pd.DataFrame:
     """How many sub-areas fall in each value band (latest year, everyone): start, end, count."""
-    frame = _overall_rows(_usable(values[values["measure"] == measure]))
+    usable = _usable(values[values["measure"] == measure])
+    frame = _overall_rows(usable)
     if frame.empty:
         return pd.DataFrame(columns=["start", "end", "count"])
-    frame = frame[frame["year"] == latest_year(values, measure)]
+    frame = frame[frame["year"] == _latest(usable)[measure]]
     numbers = frame.loc[~frame["suppressed"] & frame["value"].notna(), "value"].to_numpy(float)
     if len(numbers) == 0:
         return pd.DataFrame(columns=["start", "end", "count"])
@@ -155,10 +174,11 @@ def histogram(values: pd.DataFrame, measure: str, bins: int = 24) -> pd.DataFram
 def place_values(values: pd.DataFrame, measure: str, year: int | None = None) -> pd.DataFrame:
     """One row per place for ``measure`` (everyone, the latest year unless given):
     place, value, moe, suppressed. For a map: as many rows as sub-areas, no more."""
-    frame = _overall_rows(_usable(values[values["measure"] == measure]))
+    usable = _usable(values[values["measure"] == measure])
+    frame = _overall_rows(usable)
     if frame.empty:
         return pd.DataFrame(columns=["place", "value", "moe", "suppressed"])
-    year = latest_year(values, measure) if year is None else year
+    year = _latest(usable)[measure] if year is None else year
     frame = frame[frame["year"] == year].drop_duplicates("place")
     return frame[["place", "value", "moe", "suppressed"]].reset_index(drop=True)
 

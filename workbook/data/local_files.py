@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from workbook.errors import WorkbookError, printable
@@ -46,8 +47,8 @@ KEY_WORDS = {
 LENGTH_KINDS = {2: "a state code", 5: "a county code or ZIP code", 7: "a place code",
                 11: "a tract code", 12: "a block group code"}  # fmt: skip
 
-SUPPRESSED_MARKERS = {"", "*", "**", "***", "-", "--", "n/a", "na", "#n/a", "s", "suppressed", "x",
-                      "(s)", "(x)", "."}  # fmt: skip
+SUPPRESSED_MARKERS = {"", "nan", "*", "**", "***", "-", "--", "n/a", "na", "#n/a", "s",
+                      "suppressed", "x", "(s)", "(x)", "."}  # fmt: skip
 LESS_THAN = re.compile(r"^<\s*=?\s*\d+(\.\d+)?%?$")
 NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
@@ -250,7 +251,8 @@ def _excel_frame(data: bytes, max_rows: int) -> pd.DataFrame:
     try:
         sheet = book.worksheets[0]
         rows: list[list[str]] = []
-        for row in sheet.iter_rows(values_only=True):
+        numbers: list[int] = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = []
             for value in row:
                 if value is None:
@@ -264,6 +266,7 @@ def _excel_frame(data: bytes, max_rows: int) -> pd.DataFrame:
             if not any(c.strip() for c in cells):
                 continue
             rows.append(cells)
+            numbers.append(number)
             if len(rows) > max_rows + 1:
                 raise _too_many(max_rows)
     finally:
@@ -272,7 +275,7 @@ def _excel_frame(data: bytes, max_rows: int) -> pd.DataFrame:
         raise LocalDataError("the first sheet of the workbook is empty")
     width = len(rows[0])
     body = [(r + [""] * width)[:width] for r in rows[1:]]
-    return pd.DataFrame(body, columns=_header(rows[0]), dtype=str)
+    return pd.DataFrame(body, columns=_header(rows[0]), index=numbers[1:], dtype=str)
 
 
 def _too_many(max_rows: int) -> LocalDataError:
@@ -316,27 +319,29 @@ def read_table(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = _header(next(reader))
-        rows = []
+        width = len(header)
+        rows, lines, bad = [], [], []
         for row in reader:
-            if not any(c.strip() for c in row):
-                continue
-            if len(row) != len(header):
-                rows.append(None)  # reported below with its row number
-            else:
-                rows.append(row)
+            if not row:
+                continue  # an empty line (lines of empty cells are dropped below)
+            if len(row) != width:
+                bad.append(reader.line_num)
+                row = (row + [""] * width)[:width]
+            rows.append(row)
+            lines.append(reader.line_num)
             if len(rows) > max_rows:
                 raise _too_many(max_rows)
     except csv.Error as exc:
         raise LocalDataError(f"the file cannot be read as CSV ({exc})") from None
-    bad = [n + 2 for n, r in enumerate(rows) if r is None]
     for n in bad[:REPORT_LIMIT]:
         report.refuse(
-            n, "", f"this row does not have the {len(header)} values of the header: look "
-            "for a stray separator or a missing quote",
+            n, "", f"this row does not have the {width} values of the header: look for a "
+            "stray separator or a missing quote",
         )  # fmt: skip
-    frame = pd.DataFrame(
-        [r if r is not None else [""] * len(header) for r in rows], columns=header, dtype=str
-    )
+    # The index is the row number a spreadsheet shows, for every message about a row.
+    frame = pd.DataFrame(rows, columns=header, index=lines, dtype=str)
+    # Rows of empty cells (',,,'), common at the end of files exported from Excel.
+    frame = frame[(frame.to_numpy() != "").any(axis=1)] if len(frame) else frame
     return frame, report
 
 
@@ -447,6 +452,26 @@ def parse_number(cell: str) -> tuple[float | None, bool]:
     return (value / 100 if percent else value), False
 
 
+def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(numbers, suppressed, not a number) for a column of cells, fast for plain numbers:
+    only cells that are not (markers, '12%', '1,234') go through :func:`parse_number`."""
+    numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64", copy=True)
+    plain = np.isfinite(numbers)
+    suppressed = np.zeros(len(cells), dtype=bool)
+    unreadable = np.zeros(len(cells), dtype=bool)
+    rest = cells.to_numpy(dtype=object)[~plain]
+    if len(rest):
+        parsed = [parse_number(cell) for cell in rest]
+        numbers[~plain] = [np.nan if value is None else value for value, _ in parsed]
+        suppressed[~plain] = [marker for _, marker in parsed]
+        unreadable[~plain] = [value is None and not marker for value, marker in parsed]
+    index = cells.index
+    numbers = pd.Series(numbers, index=index)
+    suppressed = pd.Series(suppressed, index=index)
+    unreadable = pd.Series(unreadable, index=index)
+    return numbers, suppressed, unreadable
+
+
 def normalise_keys(keys: pd.Series, geography: str) -> tuple[pd.Series, dict[str, list[int]]]:
     """Place keys as text of the geography's length, leading zeros restored.
 
@@ -501,7 +526,11 @@ VALUE_COLUMNS = ["place", "year", "measure", "subgroup", "value", "moe", "suppre
 
 def _tidy(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
     """Long text table: row, place, year, measure, subgroup, value, moe (cells as text)."""
-    rows = pd.Series(range(2, len(frame) + 2), index=frame.index)
+    # Row numbers as the file shows them (read_table's index), else counted from 2.
+    numbered = pd.api.types.is_integer_dtype(frame.index) and (
+        len(frame) == 0 or frame.index.min() >= 2
+    )
+    rows = pd.Series(frame.index if numbered else range(2, len(frame) + 2), index=frame.index)
 
     def col(name: str | None) -> pd.Series:
         return frame[name] if name else pd.Series("", index=frame.index)
@@ -549,9 +578,14 @@ def parse_values(
     report.rows = len(frame)
     tidy = _tidy(frame, mapping)
 
-    # Places.
-    keys, found = normalise_keys(tidy["place"], geography)
-    tidy["place"] = keys
+    # Places: each distinct key is checked once (a tract file repeats every key).
+    codes, uniques = pd.factorize(tidy["place"].astype(str))
+    normal, found_unique = normalise_keys(pd.Series(uniques, dtype=object), geography)
+    tidy["place"] = normal.to_numpy(dtype=object)[codes]
+    found = {
+        kind: list(tidy.index[np.isin(codes, positions)]) if positions else []
+        for kind, positions in found_unique.items()
+    }
     column = mapping.place or ""
     word = KEY_WORDS.get(geography, "names")
     rows = tidy["row"]
@@ -571,14 +605,19 @@ def parse_values(
             "file at that level",
         )  # fmt: skip
     if found["restored"]:
-        report.note(0, column, f"Leading zeros restored in {len(found['restored'])} key(s), "
+        report.note(0, column, f"Leading zeros restored in {len(found_unique['restored'])} "
+                    f"key(s) ({len(found['restored'])} rows), "
                     f"e.g. '{tidy.loc[found['restored'][0], 'place']}': spreadsheets drop them "
                     "when codes are stored as numbers")  # fmt: skip
 
     # Years.
     if mapping.year:
-        years = tidy["year"].astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
-        good = years.str.fullmatch(r"(19|20)\d\d")
+        codes, uniques = pd.factorize(tidy["year"].astype(str))
+        cleaned = pd.Series(uniques, dtype=object).str.strip().str.replace(r"\.0+$", "", regex=True)
+        years = pd.Series(cleaned.to_numpy(dtype=object)[codes], index=tidy.index)
+        good = pd.Series(
+            cleaned.str.fullmatch(r"(19|20)\d\d").to_numpy(dtype=bool)[codes], index=tidy.index
+        )
         if not good.all():
             bad = tidy.loc[~good]
             text = bad["year"].iloc[0]
@@ -596,17 +635,12 @@ def parse_values(
     if empty_measure.any():
         report.refuse(0, mapping.measure or "", f"no measure named in "
                       f"{_rows_text(tidy.loc[empty_measure, 'row'])}")  # fmt: skip
-    parsed = tidy["value"].map(parse_number)
-    tidy["number"] = parsed.map(lambda p: p[0]).astype("float64")
-    tidy["suppressed"] = parsed.map(lambda p: p[1])
-    not_numbers = tidy["number"].isna() & ~tidy["suppressed"]
+    tidy["number"], tidy["suppressed"], not_numbers = parse_numbers(tidy["value"])
     for value_column, group in tidy[not_numbers].groupby("value_column", sort=False):
         report.refuse(0, value_column, f"'{group['value'].iloc[0]}' and others in "
                       f"{_rows_text(group['row'])} are not numbers or suppression markers "
                       "(*, <10, N/A, -, blank)")  # fmt: skip
-    moe_parsed = tidy["moe"].map(parse_number)
-    tidy["moe_number"] = moe_parsed.map(lambda p: p[0]).astype("float64")
-    moe_bad = tidy["moe_number"].isna() & ~moe_parsed.map(lambda p: p[1])
+    tidy["moe_number"], _, moe_bad = parse_numbers(tidy["moe"])
     for moe_column, group in tidy[moe_bad].groupby("moe_column", sort=False):
         report.refuse(0, moe_column, f"'{group['moe'].iloc[0]}' in {_rows_text(group['row'])} "
                       "is not a margin of error (a number, or blank)")  # fmt: skip

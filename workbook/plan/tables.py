@@ -47,31 +47,28 @@ def has_table(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
-def _rows(frame: pd.DataFrame, dataset_id: str) -> Iterable[tuple]:
+def _rows(frame: pd.DataFrame, dataset_id: str) -> list[tuple]:
+    """SQLite rows of a data set (missing values as NULL), built column by column."""
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise PlanValueError(f"local values need the columns {', '.join(missing)}")
-    years = frame["year"].astype("Int64")
-    for place, year, measure, subgroup, value, moe, suppressed in zip(
-        frame["place"].astype(str),
-        years,
-        frame["measure"].astype(str),
-        frame["subgroup"].fillna("").astype(str),
-        frame["value"].astype("float64"),
-        frame["moe"].astype("float64"),
-        frame["suppressed"].astype(bool),
-        strict=True,
-    ):
-        yield (
-            dataset_id,
-            place,
-            None if pd.isna(year) else int(year),
-            measure,
-            subgroup,
-            None if pd.isna(value) else float(value),
-            None if pd.isna(moe) else float(moe),
-            int(suppressed),
-        )
+
+    def nullable(series: pd.Series, kind: type) -> list:
+        values = series.to_numpy(dtype=object)
+        empty = pd.isna(values)
+        return [None if e else kind(v) for v, e in zip(values, empty, strict=True)]
+
+    columns = [
+        [dataset_id] * len(frame),
+        frame["place"].astype(str).tolist(),
+        nullable(frame["year"].astype("Int64"), int),
+        frame["measure"].astype(str).tolist(),
+        frame["subgroup"].fillna("").astype(str).tolist(),
+        nullable(frame["value"].astype("float64"), float),
+        nullable(frame["moe"].astype("float64"), float),
+        frame["suppressed"].astype(bool).astype(int).tolist(),
+    ]
+    return list(zip(*columns, strict=True))
 
 
 def insert_rows(conn: sqlite3.Connection, dataset_id: str, rows: Iterable[tuple]) -> None:
@@ -87,7 +84,7 @@ def write_local_values(store: PlanStore, dataset_id: str, frame: pd.DataFrame) -
     if not dataset_id:
         raise PlanValueError("a local data set needs an id to store its values under")
     store._require_writable(f"local values of {dataset_id}")
-    rows = list(_rows(frame, dataset_id))
+    rows = _rows(frame, dataset_id)
     with store._writing() as conn:
         insert_rows(conn, dataset_id, rows)
     return len(rows)
@@ -116,10 +113,10 @@ def _frame(records: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=COLUMNS)
     return frame.astype(
         {
-            "place": "string",
+            "place": object,
             "year": "Int64",
-            "measure": "string",
-            "subgroup": "string",
+            "measure": object,
+            "subgroup": object,
             "value": "float64",
             "moe": "float64",
             "suppressed": "bool",
