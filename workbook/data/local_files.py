@@ -674,6 +674,8 @@ def parse_values(
     scale = tidy["measure"].isin(percent_measures)
     tidy.loc[scale, "number"] = tidy.loc[scale, "number"] / 100
     tidy.loc[scale, "moe_number"] = tidy.loc[scale, "moe_number"] / 100
+    # 5.7 / 100 is 0.057000000000000002 in binary: keep the digits the file had.
+    tidy.loc[scale, ["number", "moe_number"]] = tidy.loc[scale, ["number", "moe_number"]].round(12)
 
     large_moe = tidy["moe_number"].notna() & (tidy["moe_number"] > tidy["number"].abs())
     if large_moe.any():

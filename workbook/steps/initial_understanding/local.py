@@ -161,6 +161,33 @@ def sources_table(store: PlanStore, catalog: Catalog, read_only: bool | None = N
     )
 
 
+def findings_table(
+    store: PlanStore, catalog: Catalog, read_only: bool | None = None
+) -> RecordTable:
+    """Findings as statements, each linked to the local measures behind it (the choices
+    are the measures of the data sets in the plan when the table is made)."""
+    datasets = [d for d in store.get(LOCAL_SECTION).value or [] if isinstance(d, dict)]
+    options = measure_options(datasets)
+    fields: list[Field] = [
+        LongText("statement", label="What the local data show", required=True,
+                 max_length=1000, rows=2),
+    ]  # fmt: skip
+    if options:
+        fields.append(MultipleChoice("measures", label="Measures behind it", options=options))
+    fields.append(
+        MultipleChoice("predictors", label="Predictors", options=predictor_names(catalog))
+    )
+    return RecordTable(
+        fields,
+        store,
+        FINDINGS_SECTION,
+        title="What the local data show",
+        intro="Each finding in a sentence, with the local measures behind it.",
+        read_only=read_only,
+        label_field="statement",
+    )
+
+
 # --- bringing a data set in -----------------------------------------------------------
 
 
@@ -236,6 +263,7 @@ def import_dataset(
     percent: Mapping[str, bool] | None = None,
     source_id: str | None = None,
     today: str | None = None,
+    file_name: str | None = None,
     max_bytes: int = MAX_LOCAL_BYTES,
     max_rows: int = MAX_LOCAL_ROWS,
 ) -> ImportResult:
@@ -252,7 +280,7 @@ def import_dataset(
         report = LocalReport()
         report.refuse(0, "", str(exc))
         return ImportResult(None, report)
-    file_name = report.source
+    file_name = file_name or report.source
     if report.problems:
         return ImportResult(None, report)
     try:
@@ -601,29 +629,7 @@ class LocalData(LiveViews):
 
     def findings_table(self) -> RecordTable:
         if self._findings is None:
-            options = measure_options(self.dataset_records())
-            fields: list[Field] = [
-                LongText("statement", label="What the local data show", required=True,
-                         max_length=1000, rows=2),
-            ]  # fmt: skip
-            if options:
-                fields.append(
-                    MultipleChoice("measures", label="Measures behind it", options=options)
-                )
-            fields.append(
-                MultipleChoice(
-                    "predictors", label="Predictors", options=predictor_names(self.catalog)
-                )
-            )
-            self._findings = RecordTable(
-                fields,
-                self.store,
-                FINDINGS_SECTION,
-                title="What the local data show",
-                intro="Each finding in a sentence, with the local measures behind it.",
-                read_only=self.read_only,
-                label_field="statement",
-            )
+            self._findings = findings_table(self.store, self.catalog, read_only=self.read_only)
         return self._findings
 
     def findings(self) -> RecordTable:
