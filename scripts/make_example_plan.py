@@ -465,6 +465,8 @@ def _follow_ids(data: dict, ids: dict[str, str]) -> None:
             ids.get(key, key): [[*r[:2], ids.get(r[2], r[2]), *r[3:]] for r in values]
             for key, values in rows["datasets"].items()
         }
+        if rows.get("boundaries"):
+            rows["boundaries"] = {ids.get(k, k): v for k, v in rows["boundaries"].items()}
 
 
 def main(target: Path = TARGET) -> Path:

@@ -75,8 +75,10 @@ def test_delete_and_prune(plan):
     with PlanStore.open(plan) as store:
         for name in ("a", "b", "c"):
             tables.write_local_values(store, name, frame())
+        tables.write_boundaries(store, "c", {"type": "FeatureCollection", "features": []}, "id")
         tables.delete_local_values(store, "a")
         assert tables.prune(store, ["b"]) == 3
+        assert tables.boundaries(store, "c") is None
         assert tables.counts(store) == {"b": 3}
 
 
@@ -93,6 +95,8 @@ def test_the_full_json_export_carries_the_rows_and_rebuilds_them(plan, tmp_path)
     with PlanStore.open(plan) as store:
         store.save("step5.local_data", [{"id": "ds1", "name": "Renters"}], 0)
         tables.write_local_values(store, "ds1", frame())
+        shapes = {"type": "FeatureCollection", "features": []}
+        tables.write_boundaries(store, "ds1", shapes, "GEOID")
         exported = store.export_plan(tmp_path / "plan.json")
         public = store.export_data(public=True)
         before = tables.local_values(store, "ds1")
@@ -103,3 +107,4 @@ def test_the_full_json_export_carries_the_rows_and_rebuilds_them(plan, tmp_path)
     with PlanStore.open(rebuilt, read_only=True) as store:
         pd.testing.assert_frame_equal(tables.local_values(store, "ds1"), before)
         assert store.get("step5.local_data").value[0]["id"] == "ds1"
+        assert tables.boundaries(store, "ds1") == shapes

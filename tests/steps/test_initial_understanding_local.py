@@ -162,10 +162,18 @@ def test_boundaries_add_a_map_and_bad_ones_are_refused(step):
         for n, key in enumerate(keys[:-1])
     ]  # fmt: skip
     geo = json.dumps({"type": "FeatureCollection", "features": features}).encode()
-    said = step.add_boundaries(record["id"], geo)
-    assert "11 shapes matched on 'GEOID'; 1 places have no shape" in said
+    panel = step.datasets().items[0]
+    assert panel.use(geo)
+    said = panel.message.value.replace("&#x27;", "'")
+    assert "11 shapes matched on 'GEOID'; places without a shape: 1" in said
     chart = step.map(record["id"], record["measures"][0]["id"])
     assert embedded_rows(chart) == 11
+    # Kept in the plan: the view draws the map too, and the shapes are simplified GeoJSON.
+    kept = tables.boundaries(step.session.plan, record["id"])
+    assert len(kept["features"]) == 11 and kept["features"][0]["properties"] == {"key": keys[0]}
+    specs = [json.dumps(i.to_dict()) for i in step._datasets_view().items if hasattr(i, "to_dict")]
+    assert sum("geoshape" in spec for spec in specs) == 1
+    assert not panel.use(b"not json") and "not GeoJSON" in panel.message.value
     with pytest.raises(local.LocalDataError, match="not GeoJSON"):
         step.add_boundaries(record["id"], b"not json")
     elsewhere = geo.replace(b'"98031', b'"48301')

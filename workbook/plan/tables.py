@@ -6,6 +6,9 @@ save. Its description (name, measures, units) is a record of the section
 SQLite file, so the plan stays one file to copy (``workbook plan backup`` copies the
 table with everything else, and the full JSON export carries it).
 
+The shapes of a data set's sub-areas, when the coalition gives them for a map, are kept
+in ``local_boundaries`` (simplified GeoJSON), so dashboards and copies draw the map too.
+
 A data set's rows are written in one transaction: all of them or none. Rows whose data
 set is not (or no longer) described in the plan are never shown; :func:`prune` removes
 them.
@@ -13,6 +16,7 @@ them.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -33,6 +37,12 @@ CREATE = (
     "moe REAL, suppressed INTEGER NOT NULL DEFAULT 0)"
 )
 INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_dataset ON {TABLE} (dataset_id, measure)"
+# The sub-areas' shapes a data set is mapped with (simplified GeoJSON), one row per set.
+BOUNDARIES = "local_boundaries"
+CREATE_BOUNDARIES = (
+    f"CREATE TABLE IF NOT EXISTS {BOUNDARIES} (dataset_id TEXT PRIMARY KEY, "
+    "key_property TEXT NOT NULL, geojson TEXT NOT NULL)"
+)
 
 
 def _store(source: PlanStore | PublicPlan) -> PlanStore:
@@ -40,9 +50,9 @@ def _store(source: PlanStore | PublicPlan) -> PlanStore:
     return getattr(source, "_store", source)
 
 
-def has_table(conn: sqlite3.Connection) -> bool:
+def has_table(conn: sqlite3.Connection, name: str = TABLE) -> bool:
     row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return row is not None
 
@@ -91,11 +101,39 @@ def write_local_values(store: PlanStore, dataset_id: str, frame: pd.DataFrame) -
 
 
 def delete_local_values(store: PlanStore, dataset_id: str) -> None:
-    """Remove the rows of ``dataset_id`` (its description stays in the plan's history)."""
+    """Remove the rows and boundaries of ``dataset_id`` (its description stays in the
+    plan's history)."""
     store._require_writable(f"local values of {dataset_id}")
     with store._writing() as conn:
-        if has_table(conn):
-            conn.execute(f"DELETE FROM {TABLE} WHERE dataset_id = ?", (dataset_id,))
+        for name in (TABLE, BOUNDARIES):
+            if has_table(conn, name):
+                conn.execute(f"DELETE FROM {name} WHERE dataset_id = ?", (dataset_id,))
+
+
+def write_boundaries(
+    store: PlanStore, dataset_id: str, collection: dict[str, Any], key_property: str
+) -> None:
+    """Keep a data set's simplified shapes (a GeoJSON FeatureCollection), replacing any."""
+    store._require_writable(f"boundaries of {dataset_id}")
+    text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
+    with store._writing() as conn:
+        conn.execute(CREATE_BOUNDARIES)
+        conn.execute(
+            f"INSERT OR REPLACE INTO {BOUNDARIES} VALUES (?, ?, ?)",
+            (dataset_id, key_property, text),
+        )
+
+
+def boundaries(source: PlanStore | PublicPlan, dataset_id: str) -> dict[str, Any] | None:
+    """A data set's shapes as a GeoJSON FeatureCollection, or None when none were given."""
+    store = _store(source)
+    with store._reading() as conn:
+        if not has_table(conn, BOUNDARIES):
+            return None
+        row = conn.execute(
+            f"SELECT geojson FROM {BOUNDARIES} WHERE dataset_id = ?", (dataset_id,)
+        ).fetchone()
+    return json.loads(row[0]) if row else None
 
 
 def prune(store: PlanStore, keep: Iterable[str]) -> int:
@@ -105,6 +143,8 @@ def prune(store: PlanStore, keep: Iterable[str]) -> int:
         if not has_table(conn):
             return 0
         marks = ", ".join("?" for _ in keep) or "''"
+        if has_table(conn, BOUNDARIES):
+            conn.execute(f"DELETE FROM {BOUNDARIES} WHERE dataset_id NOT IN ({marks})", keep)
         cursor = conn.execute(f"DELETE FROM {TABLE} WHERE dataset_id NOT IN ({marks})", keep)
         return cursor.rowcount
 
@@ -151,22 +191,37 @@ def counts(source: PlanStore | PublicPlan) -> dict[str, int]:
 
 
 def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Every data set's rows as plain lists, for the full JSON export ({} if none)."""
-    if not has_table(conn):
-        return {}
+    """Every data set's rows as plain lists, and its boundaries, for the full JSON export
+    ({} if none)."""
     out: dict[str, Any] = {"columns": COLUMNS, "datasets": {}}
-    for dataset_id, *row in conn.execute(
-        f"SELECT dataset_id, {', '.join(COLUMNS)} FROM {TABLE} ORDER BY dataset_id, rowid"
-    ):
-        row[-1] = bool(row[-1])
-        out["datasets"].setdefault(dataset_id, []).append(row)
-    return out if out["datasets"] else {}
+    if has_table(conn):
+        for dataset_id, *row in conn.execute(
+            f"SELECT dataset_id, {', '.join(COLUMNS)} FROM {TABLE} ORDER BY dataset_id, rowid"
+        ):
+            row[-1] = bool(row[-1])
+            out["datasets"].setdefault(dataset_id, []).append(row)
+    if has_table(conn, BOUNDARIES):
+        out["boundaries"] = {
+            dataset_id: {"key_property": key, "geojson": json.loads(text)}
+            for dataset_id, key, text in conn.execute(
+                f"SELECT dataset_id, key_property, geojson FROM {BOUNDARIES} ORDER BY dataset_id"
+            )
+        }
+    return out if out["datasets"] or out.get("boundaries") else {}
 
 
 def import_rows(conn: sqlite3.Connection, exported: Any) -> None:
     """Put back rows written by :func:`export_rows`, inside the caller's transaction."""
     if not exported:
         return
+    if exported.get("boundaries"):
+        conn.execute(CREATE_BOUNDARIES)
+        for dataset_id, entry in exported["boundaries"].items():
+            text = json.dumps(entry["geojson"], separators=(",", ":"), ensure_ascii=False)
+            conn.execute(
+                f"INSERT INTO {BOUNDARIES} VALUES (?, ?, ?)",
+                (str(dataset_id), str(entry["key_property"]), text),
+            )
     if list(exported["columns"]) != COLUMNS:
         raise ValueError(f"local_values.columns is {exported['columns']!r}")
     for dataset_id, rows in exported["datasets"].items():

@@ -44,7 +44,7 @@ from workbook.data.local_geo import match_boundaries, parse_geojson
 from workbook.display import local_charts, views
 from workbook.display.document import Block, BulletList, Callout, Figure, Heading, Paragraph, Table
 from workbook.display.html import escape
-from workbook.display.live import Live, LiveViews, static_html
+from workbook.display.live import LiveViews, static_html
 from workbook.display.theme import ERROR, PENDING, SUCCESS
 from workbook.forms import (
     Field,
@@ -494,7 +494,12 @@ class Stack:
         self.items = items
 
     def _repr_html_(self) -> str:
-        return "".join(static_html(item) for item in self.items)
+        return "".join(
+            item.static_html()
+            if callable(getattr(item, "static_html", None))
+            else static_html(item)
+            for item in self.items
+        )
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -514,7 +519,6 @@ class LocalData(LiveViews):
         super().__init__(session.read_only, (self.sources_table,))
         self._findings: RecordTable | None = None
         self.last_result: ImportResult | None = None
-        self._boundaries: dict[str, dict] = {}
 
     # -- the plan --
 
@@ -562,10 +566,14 @@ class LocalData(LiveViews):
             rows, ["Data set", "Geography", "Years", "Measures", "Source", "Imported"]
         )
 
-    def datasets(self) -> Live:
+    def datasets(self):
         """Per data set and measure: trend, gaps between groups, spread (with the place's
-        own Mobility Metric for reference), and a map when boundaries were given."""
-        return self._live(self._datasets_view)
+        own Mobility Metric for reference), and a map when boundaries were given. In edit
+        mode a panel above takes the boundaries (GeoJSON)."""
+        live = self._live(self._datasets_view)
+        if self.read_only or not self.dataset_records():
+            return live
+        return Stack(self.boundary_panel(), live)
 
     def _datasets_view(self):
         datasets = self.dataset_records()
@@ -579,6 +587,7 @@ class LocalData(LiveViews):
         items: list[Any] = []
         for dataset in datasets:
             values = self.values(dataset["id"])
+            boundary = tables.boundaries(self.store, dataset["id"])
             items.append(
                 HTML(views.heading(str(dataset.get("name")), 3)
                      + views.paragraph(dataset_summary(dataset, sources)))
@@ -589,7 +598,6 @@ class LocalData(LiveViews):
                 line = _measure_line(dataset, measure) + (f" {note}" if note else "")
                 items.append(HTML(views.paragraph(line)))
                 items += measure_charts(values, dataset, measure, reference, self.session.synthetic)
-                boundary = self._boundaries.get(dataset["id"])
                 if boundary is not None:
                     items.append(self._map(values, boundary, measure))
         return Stack(*items)
@@ -602,30 +610,34 @@ class LocalData(LiveViews):
         )  # fmt: skip
 
     def add_boundaries(self, dataset_id: str, source: Any) -> str:
-        """Match a GeoJSON file's shapes to a data set's places, for maps (kept for this
-        session only); returns what matched. Raises with the fix when nothing does."""
+        """Match a GeoJSON file's shapes to a data set's places and keep them (simplified)
+        in the plan, for maps; returns what matched. Raises with the fix when nothing does."""
         dataset = next((d for d in self.dataset_records() if d.get("id") == dataset_id), None)
         if dataset is None:
             raise LocalDataError(f"there is no data set '{dataset_id}' in the plan")
         keys = self.values(dataset_id)["place"].astype(str).unique()
         found = match_boundaries(parse_geojson(source), keys, dataset.get("geography", "other"))
-        self._boundaries[dataset_id] = found.collection()
+        tables.write_boundaries(self.store, dataset_id, found.collection(), found.key_property)
         self.refresh()
         missing = len(found.unmatched_keys)
         return (
             f"{len(found.features)} shapes matched on '{found.key_property}'"
-            + (f"; {missing} places have no shape" if missing else "")
+            + (f"; places without a shape: {missing}" if missing else "")
             + "."
         )
 
     def map(self, dataset_id: str, measure_id: str):
         """The map of one measure (after :meth:`add_boundaries`)."""
-        boundary = self._boundaries.get(dataset_id)
+        boundary = tables.boundaries(self.store, dataset_id)
         dataset = next(d for d in self.dataset_records() if d.get("id") == dataset_id)
         measure = next(m for m in dataset["measures"] if m["id"] == measure_id)
         if boundary is None:
             raise LocalDataError("give the sub-areas' boundaries first (add_boundaries)")
         return self._map(self.values(dataset_id), boundary, measure)
+
+    def boundary_panel(self) -> BoundaryPanel:
+        """Where the boundaries of a data set's sub-areas are given (edit mode)."""
+        return BoundaryPanel(self)
 
     def findings_table(self) -> RecordTable:
         if self._findings is None:
@@ -634,6 +646,50 @@ class LocalData(LiveViews):
 
     def findings(self) -> RecordTable:
         return self.findings_table()
+
+
+class BoundaryPanel:
+    """Choose a data set and a GeoJSON file of its sub-areas; the map appears below."""
+
+    def __init__(self, local: LocalData) -> None:
+        self.local = local
+        options = [(d.get("name", ""), d["id"]) for d in local.dataset_records()]
+        self.dataset = widgets.Dropdown(description="Data set:", options=options)
+        self.upload = widgets.FileUpload(accept=".geojson,.json", multiple=False)
+        self.button = widgets.Button(description="Use these boundaries")
+        self.button.on_click(lambda _: self.use())
+        self.message = widgets.HTML()
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(
+                    views.paragraph(
+                        "For a map, give the sub-areas' boundaries as GeoJSON (e.g. the Census "
+                        "Bureau's tract boundaries converted to GeoJSON)."
+                    )
+                ),
+                widgets.HBox([self.dataset, self.upload, self.button]),
+                self.message,
+            ]
+        )
+
+    def use(self, source: Any = None) -> bool:
+        try:
+            said = self.local.add_boundaries(
+                self.dataset.value, source if source is not None else self.upload.value
+            )
+        except LocalDataError as exc:
+            self.message.value = f'<span style="color:{ERROR}">{escape(exc)}</span>'
+            return False
+        self.message.value = f'<span style="color:{SUCCESS}">{escape(said)}</span>'
+        return True
+
+    def _repr_html_(self) -> str:
+        return ""  # nothing to give in a static copy
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
 
 
 class ImportPanel:
