@@ -44,7 +44,7 @@ from workbook.data.local_geo import match_boundaries, parse_geojson
 from workbook.display import local_charts, views
 from workbook.display.document import Block, BulletList, Callout, Figure, Heading, Paragraph, Table
 from workbook.display.html import escape
-from workbook.display.live import LiveViews, static_html
+from workbook.display.live import LiveViews, WithFallback, static_html
 from workbook.display.theme import ERROR, PENDING, SUCCESS
 from workbook.forms import (
     Field,
@@ -686,10 +686,8 @@ class BoundaryPanel:
     def _repr_html_(self) -> str:
         return ""  # nothing to give in a static copy
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        return WithFallback(self.widget, "")._repr_mimebundle_(**kwargs)
 
 
 class ImportPanel:
@@ -739,10 +737,10 @@ class ImportPanel:
             ]
         )
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        # Static copies (exported pages) list the data sets instead of the controls.
+        static = self.local.datasets_table_html()
+        return WithFallback(self.widget, static)._repr_mimebundle_(**kwargs)
 
     def _say(self, html: str) -> None:
         self.message.value = html
