@@ -268,3 +268,17 @@ def test_rows_of_empty_cells_are_skipped_and_row_numbers_stay_the_files():
     )
     assert parsed.report.rows == 1
     assert "row 4" in problems(parsed)  # the county key, on the file's fourth line
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_unread(monkeypatch):
+    import io
+    import zipfile
+
+    from workbook.data import local_files
+
+    monkeypatch.setattr(local_files, "UNPACKED_LIMIT", 1_000_000)  # 200 MB in real use
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 3_000_000)
+    with pytest.raises(LocalDataError, match="unpacks to 3.0 MB"):
+        read_table(packed.getvalue())

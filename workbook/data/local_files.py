@@ -32,6 +32,8 @@ from workbook.errors import WorkbookError, printable
 MAX_LOCAL_BYTES = 50_000_000  # 50 MB: a tract file of every US tract and many measures fits
 MAX_LOCAL_ROWS = 1_000_000
 REPORT_LIMIT = 20  # row numbers quoted per problem
+UNPACKED_FACTOR = 100  # an .xlsx unpacks to a few times its size; far more is a zip bomb
+UNPACKED_LIMIT = 200_000_000  # ...when it also unpacks to more than this
 
 GEOGRAPHIES = ("county", "city", "tract", "zip", "school_district", "neighbourhood", "other")
 # Digits of each coded key (a city is a census place). Others are names kept as typed.
@@ -238,9 +240,20 @@ def decode(data: bytes, report: LocalReport) -> str:
 def _excel_frame(data: bytes, max_rows: int) -> pd.DataFrame:
     """The first sheet of an .xlsx workbook as text cells, read row by row."""
     import datetime as dt
+    import zipfile
 
     from openpyxl import load_workbook
 
+    try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except zipfile.BadZipFile:
+        unpacked = 0
+    if unpacked > UNPACKED_FACTOR * len(data) and unpacked > UNPACKED_LIMIT:
+        # A few kilobytes that unpack to gigabytes: refused before the sheet is parsed.
+        raise LocalDataError(
+            f"the workbook unpacks to {size_text(unpacked)}, far more than its sheet could "
+            "hold: save it as 'CSV UTF-8' and import that file"
+        )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure means "not a workbook we can read"
