@@ -250,3 +250,11 @@ def test_view_mode_shows_the_data_sets_and_offers_no_import(step, monkeypatch):
     assert "Evictions" in shown and "Census tract" in shown
     with pytest.raises(Exception, match="view mode"):
         add_evictions(view)
+
+
+def test_removing_a_data_set_removes_its_rows_and_keeps_its_history(step):
+    record = add_evictions(step).record
+    step.remove(record["id"])
+    assert step.session.plan.get(LOCAL_SECTION).value == []
+    assert tables.counts(step.session.plan) == {}
+    assert step.session.plan.get_version(LOCAL_SECTION, 1).value[0]["id"] == record["id"]

@@ -538,6 +538,11 @@ class LocalData(LiveViews):
             self.refresh()
         return self.last_result
 
+    def remove(self, dataset_id: str) -> None:
+        """Remove a data set: its description (kept in the plan's history), rows and shapes."""
+        remove_dataset(self.store, dataset_id)
+        self.refresh()
+
     # -- what the notebook shows --
 
     def inventory(self) -> RecordTable:
@@ -983,7 +988,10 @@ def _finding_figure(
     )
     if measure is None:
         return None
-    values = tables.local_values(plan, dataset_id)
+    try:
+        values = tables.local_values(plan, dataset_id)
+    except AttributeError:  # a plan without a file behind it (a document built in memory)
+        return None
     rows = values[values["measure"] == measure_id]
     if rows.empty:
         return None
