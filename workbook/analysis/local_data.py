@@ -20,10 +20,31 @@ from workbook.data.dataset import Dataset
 from workbook.data.jurisdictions import Jurisdiction
 
 OVERALL_NAMES = ("", "all", "total", "overall", "all people", "everyone")
-TREND_COLUMNS = ["measure", "subgroup", "year", "places", "value", "low", "high", "interval",
-                 "suppressed"]  # fmt: skip
-SPREAD_COLUMNS = ["measure", "year", "places", "suppressed", "uncertain", "min", "p10", "p25",
-                  "median", "p75", "p90", "max"]  # fmt: skip
+TREND_COLUMNS = [
+    "measure",
+    "subgroup",
+    "year",
+    "places",
+    "value",
+    "low",
+    "high",
+    "interval",
+    "suppressed",
+]
+SPREAD_COLUMNS = [
+    "measure",
+    "year",
+    "places",
+    "suppressed",
+    "uncertain",
+    "min",
+    "p10",
+    "p25",
+    "median",
+    "p75",
+    "p90",
+    "max",
+]
 NO_YEAR = -1  # a data set without a year column: one period
 
 
@@ -148,9 +169,16 @@ def spread(values: pd.DataFrame) -> pd.DataFrame:
         )
         uncertain = int((known["moe"].notna() & (known["moe"] > known["value"].abs())).sum())
         figures = dict(zip(SPREAD_COLUMNS[5:], map(float, quantiles), strict=True))
-        rows.append({"measure": measure, "year": year, "places": len(numbers),
-                     "suppressed": int(group["suppressed"].sum()), "uncertain": uncertain,
-                     **figures})  # fmt: skip
+        rows.append(
+            {
+                "measure": measure,
+                "year": year,
+                "places": len(numbers),
+                "suppressed": int(group["suppressed"].sum()),
+                "uncertain": uncertain,
+                **figures,
+            }
+        )
     return pd.DataFrame(rows, columns=SPREAD_COLUMNS)
 
 

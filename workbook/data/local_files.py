@@ -46,23 +46,59 @@ KEY_WORDS = {
     "school_district": "school district (NCES) codes (7 digits, e.g. 0622710)",
 }
 # What each length of a coded key is, to name a key of the wrong kind.
-LENGTH_KINDS = {2: "a state code", 5: "a county code or ZIP code", 7: "a place code",
-                11: "a tract code", 12: "a block group code"}  # fmt: skip
+LENGTH_KINDS = {
+    2: "a state code",
+    5: "a county code or ZIP code",
+    7: "a place code",
+    11: "a tract code",
+    12: "a block group code",
+}
 
-SUPPRESSED_MARKERS = {"", "nan", "*", "**", "***", "-", "--", "n/a", "na", "#n/a", "s",
-                      "suppressed", "x", "(s)", "(x)", "."}  # fmt: skip
+SUPPRESSED_MARKERS = {
+    "",
+    "nan",
+    "*",
+    "**",
+    "***",
+    "-",
+    "--",
+    "n/a",
+    "na",
+    "#n/a",
+    "s",
+    "suppressed",
+    "x",
+    "(s)",
+    "(x)",
+    ".",
+}
 LESS_THAN = re.compile(r"^<\s*=?\s*\d+(\.\d+)?%?$")
 NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 COLUMN_GUESSES = {
-    "place": ("place", "geoid", "fips", "tract", "zip", "zipcode", "zcta", "geography", "key",
-              "area", "county", "district", "neighborhood", "neighbourhood", "id"),
+    "place": (
+        "place",
+        "geoid",
+        "fips",
+        "tract",
+        "zip",
+        "zipcode",
+        "zcta",
+        "geography",
+        "key",
+        "area",
+        "county",
+        "district",
+        "neighborhood",
+        "neighbourhood",
+        "id",
+    ),
     "year": ("year", "yr", "period", "data_year"),
     "measure": ("measure", "indicator", "variable", "metric"),
     "value": ("value", "estimate", "val", "amount"),
     "subgroup": ("subgroup", "group", "race", "race_ethnicity", "population_group"),
     "moe": ("moe", "margin_of_error", "margin", "error"),
-}  # fmt: skip
+}
 
 
 class LocalDataError(WorkbookError):
@@ -231,9 +267,11 @@ def decode(data: bytes, report: LocalReport) -> str:
         encoding = "cp1252"
     report.encoding = encoding
     report.note(
-        0, "", f"The file is not UTF-8; it was read as {encoding} (Windows-1252 is what Excel "
+        0,
+        "",
+        f"The file is not UTF-8; it was read as {encoding} (Windows-1252 is what Excel "
         "writes on Windows). Check accented names; saving as 'CSV UTF-8' avoids the guess.",
-    )  # fmt: skip
+    )
     return text
 
 
@@ -348,9 +386,11 @@ def read_table(
         raise LocalDataError(f"the file cannot be read as CSV ({exc})") from None
     for n in bad[:REPORT_LIMIT]:
         report.refuse(
-            n, "", f"this row does not have the {width} values of the header: look for a "
+            n,
+            "",
+            f"this row does not have the {width} values of the header: look for a "
             "stray separator or a missing quote",
-        )  # fmt: skip
+        )
     # The index is the row number a spreadsheet shows, for every message about a row.
     frame = pd.DataFrame(rows, columns=header, index=lines, dtype=str)
     # Rows of empty cells (',,,'), common at the end of files exported from Excel.
@@ -398,10 +438,9 @@ def guess_mapping(columns: Iterable[str]) -> ColumnMapping:
             match = next((c for c in columns if _norm(c) == word and c not in found.values()), None)
             if match is None:
                 match = next(
-                    (c for c in columns
-                     if word in _norm(c).split("_") and c not in found.values()),
+                    (c for c in columns if word in _norm(c).split("_") and c not in found.values()),
                     None,
-                )  # fmt: skip
+                )
             if match is not None:
                 found[role] = match
                 break
@@ -549,22 +588,37 @@ def _tidy(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
         return frame[name] if name else pd.Series("", index=frame.index)
 
     if mapping.layout == "long":
-        return pd.DataFrame({
-            "row": rows, "place": col(mapping.place), "year": col(mapping.year),
-            "measure": col(mapping.measure).astype(str).str.strip(),
-            "subgroup": col(mapping.subgroup).astype(str).str.strip(),
-            "value": col(mapping.value), "moe": col(mapping.moe),
-            "value_column": mapping.value or "", "moe_column": mapping.moe or "",
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "row": rows,
+                "place": col(mapping.place),
+                "year": col(mapping.year),
+                "measure": col(mapping.measure).astype(str).str.strip(),
+                "subgroup": col(mapping.subgroup).astype(str).str.strip(),
+                "value": col(mapping.value),
+                "moe": col(mapping.moe),
+                "value_column": mapping.value or "",
+                "moe_column": mapping.moe or "",
+            }
+        )
     moes = dict(mapping.moes)
     parts = []
     for measure in mapping.measures:
-        parts.append(pd.DataFrame({
-            "row": rows, "place": col(mapping.place), "year": col(mapping.year),
-            "measure": measure.strip(), "subgroup": col(mapping.subgroup).astype(str).str.strip(),
-            "value": frame[measure], "moe": col(moes.get(measure)),
-            "value_column": measure, "moe_column": moes.get(measure, ""),
-        }))  # fmt: skip
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": rows,
+                    "place": col(mapping.place),
+                    "year": col(mapping.year),
+                    "measure": measure.strip(),
+                    "subgroup": col(mapping.subgroup).astype(str).str.strip(),
+                    "value": frame[measure],
+                    "moe": col(moes.get(measure)),
+                    "value_column": measure,
+                    "moe_column": moes.get(measure, ""),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -603,25 +657,38 @@ def parse_values(
     word = KEY_WORDS.get(geography, "names")
     rows = tidy["row"]
     if found["empty"]:
-        report.refuse(0, column, f"no place in {_rows_text(rows[found['empty']])}: fill it in "
-                      "or delete those rows")  # fmt: skip
+        report.refuse(
+            0,
+            column,
+            f"no place in {_rows_text(rows[found['empty']])}: fill it in or delete those rows",
+        )
     if found["bad"]:
         sample = tidy.loc[found["bad"][0], "place"]
-        report.refuse(0, column, f"'{sample}' and others in {_rows_text(rows[found['bad']])} "
-                      f"are not codes: this column should hold {word}")  # fmt: skip
+        report.refuse(
+            0,
+            column,
+            f"'{sample}' and others in {_rows_text(rows[found['bad']])} "
+            f"are not codes: this column should hold {word}",
+        )
     if found["wrong"]:
         first = tidy.loc[found["wrong"][0], "place"]
         kind = LENGTH_KINDS.get(len(first), f"a code of {len(first)} digits")
         report.refuse(
-            0, column, f"'{first}' looks like {kind}, but this data set's places are {word} "
+            0,
+            column,
+            f"'{first}' looks like {kind}, but this data set's places are {word} "
             f"({_rows_text(rows[found['wrong']])}). Check the geography chosen, or use a "
             "file at that level",
-        )  # fmt: skip
+        )
     if found["restored"]:
-        report.note(0, column, f"Leading zeros restored in {len(found_unique['restored'])} "
-                    f"key(s) ({len(found['restored'])} rows), "
-                    f"e.g. '{tidy.loc[found['restored'][0], 'place']}': spreadsheets drop them "
-                    "when codes are stored as numbers")  # fmt: skip
+        report.note(
+            0,
+            column,
+            f"Leading zeros restored in {len(found_unique['restored'])} "
+            f"key(s) ({len(found['restored'])} rows), "
+            f"e.g. '{tidy.loc[found['restored'][0], 'place']}': spreadsheets drop them "
+            "when codes are stored as numbers",
+        )
 
     # Years.
     if mapping.year:
@@ -636,9 +703,13 @@ def parse_values(
             text = bad["year"].iloc[0]
             share = (~good).mean()
             what = "holds text, not years" if share > 0.5 else "has cells that are not years"
-            report.refuse(0, mapping.year, f"the year column {what} ('{text}' in "
-                          f"{_rows_text(bad['row'])}): use four-digit years such as 2021, "
-                          "or choose another column")  # fmt: skip
+            report.refuse(
+                0,
+                mapping.year,
+                f"the year column {what} ('{text}' in "
+                f"{_rows_text(bad['row'])}): use four-digit years such as 2021, "
+                "or choose another column",
+            )
         tidy["year"] = pd.to_numeric(years.where(good), errors="coerce").astype("Int64")
     else:
         tidy["year"] = pd.array([pd.NA] * len(tidy), dtype="Int64")
@@ -646,17 +717,28 @@ def parse_values(
     # Measures, values, margins of error.
     empty_measure = tidy["measure"] == ""
     if empty_measure.any():
-        report.refuse(0, mapping.measure or "", f"no measure named in "
-                      f"{_rows_text(tidy.loc[empty_measure, 'row'])}")  # fmt: skip
+        report.refuse(
+            0,
+            mapping.measure or "",
+            f"no measure named in {_rows_text(tidy.loc[empty_measure, 'row'])}",
+        )
     tidy["number"], tidy["suppressed"], not_numbers = parse_numbers(tidy["value"])
     for value_column, group in tidy[not_numbers].groupby("value_column", sort=False):
-        report.refuse(0, value_column, f"'{group['value'].iloc[0]}' and others in "
-                      f"{_rows_text(group['row'])} are not numbers or suppression markers "
-                      "(*, <10, N/A, -, blank)")  # fmt: skip
+        report.refuse(
+            0,
+            value_column,
+            f"'{group['value'].iloc[0]}' and others in "
+            f"{_rows_text(group['row'])} are not numbers or suppression markers "
+            "(*, <10, N/A, -, blank)",
+        )
     tidy["moe_number"], _, moe_bad = parse_numbers(tidy["moe"])
     for moe_column, group in tidy[moe_bad].groupby("moe_column", sort=False):
-        report.refuse(0, moe_column, f"'{group['moe'].iloc[0]}' in {_rows_text(group['row'])} "
-                      "is not a margin of error (a number, or blank)")  # fmt: skip
+        report.refuse(
+            0,
+            moe_column,
+            f"'{group['moe'].iloc[0]}' in {_rows_text(group['row'])} "
+            "is not a margin of error (a number, or blank)",
+        )
     negative = tidy["moe_number"] < 0
     if negative.any():
         report.refuse(
@@ -673,15 +755,23 @@ def parse_values(
         large = numbers > 1
         if fractional.any() and large.any():
             minority = group.loc[fractional if fractional.sum() <= large.sum() else large, "row"]
-            report.refuse(0, measure, f"measure '{measure}' mixes shares written 0-1 with "
-                          f"percentages written 0-100 (see {_rows_text(minority)}): write "
-                          "them all one way")  # fmt: skip
+            report.refuse(
+                0,
+                measure,
+                f"measure '{measure}' mixes shares written 0-1 with "
+                f"percentages written 0-100 (see {_rows_text(minority)}): write "
+                "them all one way",
+            )
         elif large.any():
             if percent.get(measure) is None:
                 to_confirm.append(measure)
-                report.refuse(0, measure, f"measure '{measure}' runs from {numbers.min():g} to "
-                              f"{numbers.max():g}: are these percentages (0-100)? Confirm it, "
-                              "or say they are plain numbers")  # fmt: skip
+                report.refuse(
+                    0,
+                    measure,
+                    f"measure '{measure}' runs from {numbers.min():g} to "
+                    f"{numbers.max():g}: are these percentages (0-100)? Confirm it, "
+                    "or say they are plain numbers",
+                )
             else:
                 percent_measures.append(measure)
     scale = tidy["measure"].isin(percent_measures)
@@ -692,9 +782,13 @@ def parse_values(
 
     large_moe = tidy["moe_number"].notna() & (tidy["moe_number"] > tidy["number"].abs())
     if large_moe.any():
-        report.note(0, "", f"The margin of error is larger than the value in "
-                    f"{_rows_text(tidy.loc[large_moe, 'row'])}: those values are too uncertain "
-                    "to compare, and are flagged in the charts")  # fmt: skip
+        report.note(
+            0,
+            "",
+            f"The margin of error is larger than the value in "
+            f"{_rows_text(tidy.loc[large_moe, 'row'])}: those values are too uncertain "
+            "to compare, and are flagged in the charts",
+        )
 
     # One value per place, year, measure and subgroup.
     keys_ = ["place", "year", "measure", "subgroup"]
@@ -702,28 +796,42 @@ def parse_values(
     if len(dupes):
         for _, group in list(dupes.groupby(keys_, sort=False, dropna=False))[:REPORT_LIMIT]:
             first = group.iloc[0]
-            what = f"place {first['place']}, " + (
-                f"year {first['year']}, " if pd.notna(first["year"]) else ""
-            ) + f"measure '{first['measure']}'" + (
-                f", subgroup '{first['subgroup']}'" if first["subgroup"] else ""
-            )  # fmt: skip
-            report.refuse(0, "", f"{what} appears more than once ({_rows_text(group['row'])}): "
-                          "keep one row for it")  # fmt: skip
+            what = (
+                f"place {first['place']}, "
+                + (f"year {first['year']}, " if pd.notna(first["year"]) else "")
+                + f"measure '{first['measure']}'"
+                + (f", subgroup '{first['subgroup']}'" if first["subgroup"] else "")
+            )
+            report.refuse(
+                0,
+                "",
+                f"{what} appears more than once ({_rows_text(group['row'])}): keep one row for it",
+            )
 
     if report.problems:
         empty = pd.DataFrame(columns=[*VALUE_COLUMNS, "row"])
         return ParsedLocal(empty, report, to_confirm=to_confirm)
-    values = pd.DataFrame({
-        "place": tidy["place"].astype(str), "year": tidy["year"],
-        "measure": tidy["measure"].astype(str), "subgroup": tidy["subgroup"].astype(str),
-        "value": tidy["number"].astype("float64"), "moe": tidy["moe_number"].astype("float64"),
-        "suppressed": tidy["suppressed"].astype(bool), "row": tidy["row"].astype(int),
-    })  # fmt: skip
+    values = pd.DataFrame(
+        {
+            "place": tidy["place"].astype(str),
+            "year": tidy["year"],
+            "measure": tidy["measure"].astype(str),
+            "subgroup": tidy["subgroup"].astype(str),
+            "value": tidy["number"].astype("float64"),
+            "moe": tidy["moe_number"].astype("float64"),
+            "suppressed": tidy["suppressed"].astype(bool),
+            "row": tidy["row"].astype(int),
+        }
+    )
     report.values = len(values)
     report.suppressed = int(values["suppressed"].sum())
     if report.suppressed:
-        report.note(0, "", f"{report.suppressed} cell(s) were suppressed in the file (*, <10, "
-                    "N/A, - or blank): kept as suppressed, never as zero")  # fmt: skip
+        report.note(
+            0,
+            "",
+            f"{report.suppressed} cell(s) were suppressed in the file (*, <10, "
+            "N/A, - or blank): kept as suppressed, never as zero",
+        )
     return ParsedLocal(values.reset_index(drop=True), report, percent_measures)
 
 

@@ -229,8 +229,16 @@ def import_rows(conn: sqlite3.Connection, exported: Any) -> None:
             conn,
             str(dataset_id),
             (
-                (str(dataset_id), str(p), None if y is None else int(y), str(m), str(s or ""),
-                 None if v is None else float(v), None if e is None else float(e), int(bool(x)))
+                (
+                    str(dataset_id),
+                    str(p),
+                    None if y is None else int(y),
+                    str(m),
+                    str(s or ""),
+                    None if v is None else float(v),
+                    None if e is None else float(e),
+                    int(bool(x)),
+                )
                 for p, y, m, s, v, e, x in rows
             ),
-        )  # fmt: skip
+        )

@@ -123,7 +123,7 @@ def source_fields(catalog: Catalog) -> list[Field]:
         LongText("measures", label="What it measures", max_length=1000, rows=2),
         MultipleChoice(
             "predictors", label="Predictors it informs", options=predictor_names(catalog)
-        ),  # fmt: skip
+        ),
         SingleChoice(
             "geography", label="Geography", options=[(v, k) for k, v in GEOGRAPHY_LABELS.items()]
         ),
@@ -137,7 +137,7 @@ def source_fields(catalog: Catalog) -> list[Field]:
             max_length=1000,
             rows=2,
             help="Small counts, personal records, what may be published.",
-        ),  # fmt: skip
+        ),
         PrivateContact(
             "contact",
             label="Contact",
@@ -169,9 +169,10 @@ def findings_table(
     datasets = [d for d in store.get(LOCAL_SECTION).value or [] if isinstance(d, dict)]
     options = measure_options(datasets)
     fields: list[Field] = [
-        LongText("statement", label="What the local data show", required=True,
-                 max_length=1000, rows=2),
-    ]  # fmt: skip
+        LongText(
+            "statement", label="What the local data show", required=True, max_length=1000, rows=2
+        ),
+    ]
     if options:
         fields.append(MultipleChoice("measures", label="Measures behind it", options=options))
     fields.append(
@@ -375,8 +376,15 @@ def measure_options(datasets: Sequence[Mapping[str, Any]]) -> list[tuple[str, st
 
 
 # Which Mobility Metric formats a local measure's unit can stand beside on one axis.
-COMPARABLE = {"share": {"share"}, "percent": {"share"}, "rate": {"rate"}, "count": {"count"},
-              "dollars": {"dollars"}, "ratio": {"ratio"}, "index": {"index"}}  # fmt: skip
+COMPARABLE = {
+    "share": {"share"},
+    "percent": {"share"},
+    "rate": {"rate"},
+    "count": {"count"},
+    "dollars": {"dollars"},
+    "ratio": {"ratio"},
+    "index": {"index"},
+}
 
 
 @dataclass(frozen=True)
@@ -428,9 +436,12 @@ def reference_note(reference: Reference | None, unit: str) -> str:
 
 
 def measure_charts(
-    values: pd.DataFrame, dataset: Mapping[str, Any], measure: Mapping[str, Any],
-    reference: Reference | None = None, synthetic: bool = False,
-) -> list:  # fmt: skip
+    values: pd.DataFrame,
+    dataset: Mapping[str, Any],
+    measure: Mapping[str, Any],
+    reference: Reference | None = None,
+    synthetic: bool = False,
+) -> list:
     """Trend, gaps between groups and spread for one measure (aggregated data only)."""
     rows = values[values["measure"] == measure["id"]]
     label = str(measure.get("name") or measure["id"])
@@ -560,13 +571,16 @@ class LocalData(LiveViews):
             return views.paragraph("No local data set imported yet.")
         sources = self.sources_by_id()
         rows = [
-            (d.get("name", ""), GEOGRAPHY_LABELS.get(d.get("geography"), ""),
-             views.year_ranges(list(d.get("years") or [])),
-             ", ".join(m.get("name", "") for m in d.get("measures") or []),
-             (sources.get(d.get("source_id") or "") or {}).get("name", ""),
-             d.get("imported_on", ""))
+            (
+                d.get("name", ""),
+                GEOGRAPHY_LABELS.get(d.get("geography"), ""),
+                views.year_ranges(list(d.get("years") or [])),
+                ", ".join(m.get("name", "") for m in d.get("measures") or []),
+                (sources.get(d.get("source_id") or "") or {}).get("name", ""),
+                d.get("imported_on", ""),
+            )
             for d in datasets
-        ]  # fmt: skip
+        ]
         return views.table(
             rows, ["Data set", "Geography", "Years", "Measures", "Source", "Imported"]
         )
@@ -594,9 +608,11 @@ class LocalData(LiveViews):
             values = self.values(dataset["id"])
             boundary = tables.boundaries(self.store, dataset["id"])
             items.append(
-                HTML(views.heading(str(dataset.get("name")), 3)
-                     + views.paragraph(dataset_summary(dataset, sources)))
-            )  # fmt: skip
+                HTML(
+                    views.heading(str(dataset.get("name")), 3)
+                    + views.paragraph(dataset_summary(dataset, sources))
+                )
+            )
             for measure in dataset.get("measures") or []:
                 reference = reference_for(self.session, measure)
                 note = reference_note(reference, str(measure.get("unit") or ""))
@@ -610,9 +626,13 @@ class LocalData(LiveViews):
     def _map(self, values: pd.DataFrame, boundary: dict, measure: Mapping[str, Any]):
         places = analysis.place_values(values, measure["id"])
         return local_charts.local_map(
-            boundary, places, str(measure.get("name")), str(measure.get("unit") or ""),
-            str(measure.get("direction") or "neither"), self.session.synthetic,
-        )  # fmt: skip
+            boundary,
+            places,
+            str(measure.get("name")),
+            str(measure.get("unit") or ""),
+            str(measure.get("direction") or "neither"),
+            self.session.synthetic,
+        )
 
     def add_boundaries(self, dataset_id: str, source: Any) -> str:
         """Match a GeoJSON file's shapes to a data set's places and keep them (simplified)
@@ -718,9 +738,12 @@ class ImportPanel:
         self.roles: dict[str, widgets.Dropdown] = {}
         self.wide = widgets.SelectMultiple(description="Measure columns:", rows=6)
         self.layout = widgets.ToggleButtons(
-            options=[("One row per measure (long)", "long"), ("One column per measure (wide)",
-                     "wide")], value="long",
-        )  # fmt: skip
+            options=[
+                ("One row per measure (long)", "long"),
+                ("One column per measure (wide)", "wide"),
+            ],
+            value="long",
+        )
         self.mapping_box = widgets.VBox()
         self.measures_box = widgets.VBox()
         self.check_button = widgets.Button(description="Check")
@@ -815,11 +838,14 @@ class ImportPanel:
                 measure,
                 widgets.Dropdown(
                     description=measure[:30],
-                    options=[("0-100: are they percentages?", ""), ("Yes, percentages", "yes"),
-                             ("No, plain numbers", "no")],
+                    options=[
+                        ("0-100: are they percentages?", ""),
+                        ("Yes, percentages", "yes"),
+                        ("No, plain numbers", "no"),
+                    ],
                     style={"description_width": "initial"},
                 ),
-            )  # fmt: skip
+            )
         boxes = [w for m, w in self.percent_inputs.items() if m in self.parsed.to_confirm]
         for measure in self.parsed.measures:
             self.measure_inputs.setdefault(measure, self._measure_widgets(measure))
@@ -828,8 +854,9 @@ class ImportPanel:
         ok = report.ok
         colour = SUCCESS if ok else ERROR if not self.parsed.to_confirm else PENDING
         lines = "".join(f"<li>{escape(line)}</li>" for line in report.lines()[:30])
-        self._say(f'<div style="color:{colour}"><b>{escape(report.summary())}</b></div>'
-                  f"<ul>{lines}</ul>")  # fmt: skip
+        self._say(
+            f'<div style="color:{colour}"><b>{escape(report.summary())}</b></div><ul>{lines}</ul>'
+        )
         return ok
 
     def _measure_widgets(self, measure: str) -> dict[str, widgets.Widget]:
@@ -907,14 +934,18 @@ def map_local_findings(plan: PublicPlan, session: Session) -> list[Block]:
         rows = []
         for d in datasets:
             source = by_source.get(d.get("source_id")) or {}
-            rows.append((
-                str(d.get("name") or ""),
-                _source_label(source),
-                GEOGRAPHY_LABELS.get(d.get("geography"), ""),
-                views.year_ranges(list(d.get("years") or [])),
-                "; ".join(f"{m.get('name')} ({m.get('quality') or 'not rated'})"
-                          for m in d.get("measures") or []),
-            ))  # fmt: skip
+            rows.append(
+                (
+                    str(d.get("name") or ""),
+                    _source_label(source),
+                    GEOGRAPHY_LABELS.get(d.get("geography"), ""),
+                    views.year_ranges(list(d.get("years") or [])),
+                    "; ".join(
+                        f"{m.get('name')} ({m.get('quality') or 'not rated'})"
+                        for m in d.get("measures") or []
+                    ),
+                )
+            )
         blocks.append(
             Table(
                 "Local data sets used",
@@ -941,7 +972,7 @@ def map_local_findings(plan: PublicPlan, session: Session) -> list[Block]:
                     )
                     for s in listed
                 ),
-            )  # fmt: skip
+            )
         )
     return blocks
 
@@ -959,8 +990,12 @@ def _limits(datasets: Sequence[Mapping[str, Any]]) -> str:
             f"{suppressed} values were suppressed by their publishers (too few people to "
             "report) and are left out, not counted as zero"
         )
-    weak = [m.get("name") for d in datasets for m in d.get("measures") or []
-            if m.get("quality") in ("Weak", "Marginal")]  # fmt: skip
+    weak = [
+        m.get("name")
+        for d in datasets
+        for m in d.get("measures") or []
+        if m.get("quality") in ("Weak", "Marginal")
+    ]
     if weak:
         parts.append(f"measures rated Marginal or Weak: {', '.join(map(str, weak))}")
     parts.append(
@@ -975,9 +1010,11 @@ def _limits(datasets: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _finding_figure(
-    plan: PublicPlan, datasets: Sequence[Mapping[str, Any]], finding: Mapping[str, Any],
+    plan: PublicPlan,
+    datasets: Sequence[Mapping[str, Any]],
+    finding: Mapping[str, Any],
     session: Session,
-) -> Figure | None:  # fmt: skip
+) -> Figure | None:
     refs = [r for r in finding.get("measures") or [] if "/" in str(r)]
     if not refs:
         return None
@@ -1000,5 +1037,8 @@ def _finding_figure(
         analysis.trend(rows), label, str(measure.get("unit") or ""), session.synthetic
     )
     spec = chart.to_dict()
-    return Figure(spec, f"{label}: over the years ({dataset.get('name')})",
-                  str(spec.get("description") or label))  # fmt: skip
+    return Figure(
+        spec,
+        f"{label}: over the years ({dataset.get('name')})",
+        str(spec.get("description") or label),
+    )
