@@ -107,6 +107,15 @@ def test_a_measure_mixing_shares_and_percentages_is_refused():
     assert "row 2" in problems(parsed)
 
 
+def test_rates_spread_across_1_are_not_mistaken_for_a_mix():
+    rows = [
+        f"0603710{n:04d},2021,Filings per 100,{v}," for n, v in enumerate((0.3, 0.8, 1.1, 4, 12))
+    ]
+    parsed = read_local(csv_bytes("tract,year,measure,value,moe", *rows), LONG, "tract")
+    assert "mixes" not in problems(parsed)
+    assert parsed.to_confirm == ["Filings per 100"]  # 0-100: asked, not refused
+
+
 def test_percentages_written_0_100_must_be_confirmed_then_become_shares():
     data = csv_bytes("tract,year,measure,value,moe", "06037101110,2021,Renters,45,5")
     unconfirmed = read_local(data, LONG, "tract")

@@ -32,6 +32,7 @@ from workbook.errors import WorkbookError, printable
 MAX_LOCAL_BYTES = 50_000_000  # 50 MB: a tract file of every US tract and many measures fits
 MAX_LOCAL_ROWS = 1_000_000
 REPORT_LIMIT = 20  # row numbers quoted per problem
+MIXED_GAP = 5  # the smallest value over 1 is this many times the largest under 1
 UNPACKED_FACTOR = 100  # an .xlsx unpacks to a few times its size; far more is a zip bomb
 UNPACKED_LIMIT = 200_000_000  # ...when it also unpacks to more than this
 
@@ -753,14 +754,18 @@ def parse_values(
             continue
         fractional = (numbers > 0) & (numbers < 1)
         large = numbers > 1
-        if fractional.any() and large.any():
+        # Two clusters with a wide gap between them (0.45 beside 45), not one spread of
+        # values across 1 (rates from 0.3 to 12), is a measure written two ways.
+        apart = large.any() and fractional.any()
+        apart = apart and numbers[large].min() >= MIXED_GAP * numbers[fractional].max()
+        if apart:
             minority = group.loc[fractional if fractional.sum() <= large.sum() else large, "row"]
             report.refuse(
                 0,
                 measure,
                 f"measure '{measure}' mixes shares written 0-1 with "
                 f"percentages written 0-100 (see {_rows_text(minority)}): write "
-                "them all one way",
+                "them all one way (or, if they are plain numbers, say so)",
             )
         elif large.any():
             if percent.get(measure) is None:
