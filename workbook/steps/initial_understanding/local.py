@@ -529,6 +529,7 @@ class LocalData(LiveViews):
         self.sources_table = sources_table(self.store, self.catalog)
         super().__init__(session.read_only, (self.sources_table,))
         self._findings: RecordTable | None = None
+        self._panels: list[BoundaryPanel] = []
         self.last_result: ImportResult | None = None
 
     # -- the plan --
@@ -590,9 +591,15 @@ class LocalData(LiveViews):
         own Mobility Metric for reference), and a map when boundaries were given. In edit
         mode a panel above takes the boundaries (GeoJSON)."""
         live = self._live(self._datasets_view)
-        if self.read_only or not self.dataset_records():
+        if self.read_only:
             return live
         return Stack(self.boundary_panel(), live)
+
+    def refresh(self) -> None:
+        """Draw the views again and offer new data sets in the boundary panels."""
+        super().refresh()
+        for panel in self._panels:
+            panel.update()
 
     def _datasets_view(self):
         datasets = self.dataset_records()
@@ -662,7 +669,9 @@ class LocalData(LiveViews):
 
     def boundary_panel(self) -> BoundaryPanel:
         """Where the boundaries of a data set's sub-areas are given (edit mode)."""
-        return BoundaryPanel(self)
+        panel = BoundaryPanel(self)
+        self._panels.append(panel)
+        return panel
 
     def findings_table(self) -> RecordTable:
         if self._findings is None:
@@ -678,8 +687,8 @@ class BoundaryPanel:
 
     def __init__(self, local: LocalData) -> None:
         self.local = local
-        options = [(d.get("name", ""), d["id"]) for d in local.dataset_records()]
-        self.dataset = widgets.Dropdown(description="Data set:", options=options)
+        self.dataset = widgets.Dropdown(description="Data set:")
+        self.update()
         self.upload = widgets.FileUpload(accept=".geojson,.json", multiple=False)
         self.button = widgets.Button(description="Use these boundaries")
         self.button.on_click(lambda _: self.use())
@@ -696,6 +705,14 @@ class BoundaryPanel:
                 self.message,
             ]
         )
+
+    def update(self) -> None:
+        options = [(d.get("name", ""), d["id"]) for d in self.local.dataset_records()]
+        if list(self.dataset.options) != options:
+            chosen = self.dataset.value
+            self.dataset.options = options
+            ids = [value for _, value in options]
+            self.dataset.value = chosen if chosen in ids else (ids[-1] if ids else None)
 
     def use(self, source: Any = None) -> bool:
         try:
