@@ -179,22 +179,25 @@ def spread_chart(
     places = int(summary["places"])
     text = (
         f"{places} sub-areas: the middle half lie between "
-        f"{_number(summary['p25'], unit)} and {_number(summary['p75'], unit)}, the median is "
-        f"{_number(summary['median'], unit)}"
+        f"{number_text(summary['p25'], unit)} and {number_text(summary['p75'], unit)}, "
+        f"the median is {number_text(summary['median'], unit)}"
     )
     if reference is not None:
-        text += f"; {reference[0]} is {_number(reference[1], unit)}"
+        text += f"; {reference[0]} is {number_text(reference[1], unit)}"
     if summary.get("suppressed"):
         text += f"; {int(summary['suppressed'])} sub-areas suppressed"
     return finish(chart, title, text + ".", synthetic)
 
 
-def _number(value: float, unit: str) -> str:
+def number_text(value: float, unit: str) -> str:
+    """A value as a sentence writes it: 12.5%, 48,420, 3.41."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unknown"
     if unit in ("share", "percent"):
         return f"{value:.1%}"
-    return f"{value:,.4g}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"
 
 
 def local_map(

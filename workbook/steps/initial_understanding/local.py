@@ -394,6 +394,7 @@ class Reference:
     label: str
     value: float
     comparable: bool  # same kind of unit: drawn as a line; otherwise only named
+    unit: str = ""  # "share" for the metrics written 0-1
 
 
 def reference_for(session: Session, measure: Mapping[str, Any]) -> Reference | None:
@@ -421,7 +422,7 @@ def reference_for(session: Session, measure: Mapping[str, Any]) -> Reference | N
         if found is not None:
             year, value = found
             label = f"{place.name}: {metric.name} ({year}, Mobility Metrics)"
-            return Reference(label, value, comparable)
+            return Reference(label, value, comparable, "share" if metric.format == "share" else "")
     return None
 
 
@@ -430,7 +431,8 @@ def reference_note(reference: Reference | None, unit: str) -> str:
     if reference is None or reference.comparable:
         return ""
     return (
-        f"For reference, {reference.label} is {reference.value:,.4g}; it is in other units "
+        f"For reference, {reference.label} is "
+        f"{local_charts.number_text(reference.value, reference.unit)}; it is in other units "
         f"than this measure ({unit or 'no unit given'}), so it is not drawn beside it."
     )
 
