@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbook.analysis import measures  # noqa: E402
-from workbook.data.catalog import load_framework  # noqa: E402
+from workbook.data.catalog import load_catalog, load_framework  # noqa: E402
 from workbook.data.sources import SAMPLE_DIR  # noqa: E402
 from workbook.plan.store import PlanStore, import_plan  # noqa: E402
 from workbook.session import AUTHOR_ENV, READ_ONLY_ENV, start  # noqa: E402
@@ -47,6 +47,7 @@ from workbook.steps import local_government_readiness as readiness  # noqa: E402
 from workbook.steps import measurement_and_sustainability as measurement  # noqa: E402
 from workbook.steps import review  # noqa: E402
 from workbook.steps import use_the_metrics as metrics  # noqa: E402
+from workbook.steps.initial_understanding import local as local_data  # noqa: E402
 
 TARGET = ROOT / "data" / "examples" / "sample_plan.json"
 AUTHOR = "Ana Ruiz (example)"
@@ -309,6 +310,7 @@ def fill(store: PlanStore) -> None:
         launch.set_value(name, value)
     assert launch.save(), launch.validate()
     save_checklist(store, framework, 4)
+    fill_step5_local(store)
     fill_step8(store)
     fill_step9(store)
     save_checklist(store, framework, 9)
@@ -459,6 +461,83 @@ def fill_step8(store: PlanStore) -> None:
     assert form.save(), form.validate()
 
 
+# Step 5, local data: the sources the coalition found (name, holder, geography, access,
+# contact as name, unit, email, phone: the name, email and phone stay private).
+LOCAL_SOURCES = (
+    ("Eviction filings", "Linden County Circuit Court", "tract", "have", "annual",
+     "Filings, not completed evictions; addresses geocoded to census tracts by the court.",
+     ("Dana Whitfield", "Court records office", "d.whitfield@linden-courts.example",
+      "555-0147")),
+    ("School mobility records", "Linden Unified School District", "tract", "have", "annual",
+     "Counts under 10 students are suppressed by the district.",
+     ("Marco Bellini", "Research and assessment", "", "")),
+    ("Housing authority waiting list", "Linden Housing Authority", "zip", "requested",
+     "every_few_years", "Personal records: only counts by ZIP code may be shared.",
+     ("", "Planning unit", "", "")),
+)  # fmt: skip
+LOCAL_MEASURES = {
+    "Eviction filings per 100 renter households": {
+        "unit": "rate", "direction": "lower", "quality": "Strong",
+        "predictor": "Housing stability", "notes": "Filings, not completed evictions."},
+    "Students who changed schools mid-year (%)": {
+        "name": "Students who changed schools mid-year", "unit": "share",
+        "direction": "lower", "quality": "Marginal", "predictor": "Housing stability",
+        "notes": "Counts under 10 are suppressed by the district."},
+}  # fmt: skip
+LOCAL_FINDING = (
+    "Eviction filings and mid-year school moves are both highest in the same four tracts "
+    "on the county's east side, and higher for Black families than for the county as a whole."
+)
+
+
+def local_data_csv() -> bytes:
+    """A small tract file for the sample's Linden County: made here, the same every time."""
+    import random
+
+    rng = random.Random(98031)
+    lines = ["GEOID,year,measure,group,value,moe"]
+    for tract in range(1, 13):
+        key = f"98031{tract * 100:06d}"
+        east = tract > 8  # four tracts where both measures run high
+        for year in (2023, 2024):
+            for group, shift in (("All", 1.0), ("Black", 1.4)):
+                for measure, base in zip(LOCAL_MEASURES, (4.0, 6.0), strict=True):
+                    value = base * shift * (2.2 if east else 1.0) * rng.uniform(0.8, 1.2)
+                    cell = f"{value:.1f}"
+                    if group == "Black" and tract in (3, 7) and measure.startswith("Students"):
+                        cell = "<10"  # suppressed by the district
+                    lines.append(f"{key},{year},{measure},{group},{cell},{value / 5:.1f}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def fill_step5_local(store: PlanStore) -> None:
+    """Step 5's local data: the sources inventory, one imported data set, one finding."""
+    catalog = load_catalog()
+    sources = local_data.sources_table(store, catalog)
+    for name, holder, geography, access, frequency, privacy, contact in LOCAL_SOURCES:
+        person, unit, email, phone = contact
+        sources.add({"name": name, "holder": holder, "geography": geography,
+                     "access": access, "frequency": frequency, "privacy_notes": privacy,
+                     "predictors": ["Housing stability"],
+                     "contact": {"name": person, "organisation": unit, "email": email,
+                                 "phone": phone}})  # fmt: skip
+    court = sources.records()[0]["id"]
+    result = local_data.import_dataset(
+        store, local_data_csv(), name="Evictions and school moves by tract", geography="tract",
+        measures=LOCAL_MEASURES, source_id=court, today="2026-11-30",
+        file_name="linden_tracts_evictions_school_moves.csv",
+        percent={"Eviction filings per 100 renter households": False,
+                 "Students who changed schools mid-year (%)": True},
+    )  # fmt: skip
+    assert result.ok, result.report.lines()
+    record = result.record
+    findings = local_data.findings_table(store, catalog)
+    measures = [f"{record['id']}/{m['id']}" for m in record["measures"]]
+    findings.add(
+        {"statement": LOCAL_FINDING, "predictors": ["Housing stability"], "measures": measures}
+    )
+
+
 def fixed(data: dict) -> dict:
     """The export with fixed timestamps, plan id and record ids (a stable file)."""
     ids: dict[str, str] = {}
@@ -485,9 +564,39 @@ def fixed(data: dict) -> dict:
     for name, section in data["sections"].items():
         section["value"] = rename(section["value"])
         section["saved_at"] = last[name]
+    _follow_ids(data, ids)
     data["meta"]["plan_id"] = "example-linden-county-98031"
     data["meta"]["created_at"] = STARTED.isoformat(timespec="milliseconds")
     return data
+
+
+def _follow_ids(data: dict, ids: dict[str, str]) -> None:
+    """References to renamed records follow them: Step 5's "<data set>/<measure>" and
+    source ids, and the data sets' rows (kept outside the sections)."""
+
+    def ref(value):
+        if isinstance(value, list):
+            return [ref(v) for v in value]
+        if isinstance(value, dict):
+            return {k: ref(v) for k, v in value.items()}
+        if isinstance(value, str) and value and all(part in ids for part in value.split("/")):
+            return "/".join(ids[part] for part in value.split("/"))
+        return value
+
+    for entry in data["history"]:
+        if entry["section"].startswith("step5."):
+            entry["value"] = ref(entry["value"])
+    for name, section in data["sections"].items():
+        if name.startswith("step5."):
+            section["value"] = ref(section["value"])
+    rows = data.get("local_values")
+    if rows:
+        rows["datasets"] = {
+            ids.get(key, key): [[*r[:2], ids.get(r[2], r[2]), *r[3:]] for r in values]
+            for key, values in rows["datasets"].items()
+        }
+        if rows.get("boundaries"):
+            rows["boundaries"] = {ids.get(k, k): v for k, v in rows["boundaries"].items()}
 
 
 def main(target: Path = TARGET) -> Path:
