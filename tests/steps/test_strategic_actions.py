@@ -157,14 +157,16 @@ def test_two_hundred_outcomes_check_and_draw():
 
 
 def test_hostile_labels_stay_text_in_the_svg():
+    quoted = {"id": "i", "name": 'He said "go" \\ <now>', "links": ["k"]}
     toc = {"outcomes": [{"id": "a", "name": HOSTILE, "level": "long"},
                         {"id": "b", "name": BREAKOUT, "level": "short"}],
-           "links": [{"id": "k", "from": "b", "to": "a"}],
-           "interventions": [{"id": "i", "name": 'He said "go" \\ <now>', "links": ["k"]}]}  # fmt: skip
+           "links": [{"id": "k", "from": "b", "to": "a"}], "interventions": [quoted]}  # fmt: skip
     svg = toc_svg(toc, name=BREAKOUT)
     assert "<script" not in svg and "<!--" not in svg and "<?xml" not in svg
     assert "DOCTYPE" not in svg
-    texts = [t.text or "" for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    texts = [
+        t.text or "" for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")
+    ]
     assert HOSTILE in texts and "</script><script>alert(1)</script>" in "".join(texts)
     assert any('"go"' in t for t in texts)
     shown = DiagramView(svg, caption=BREAKOUT)._repr_html_()
@@ -233,8 +235,11 @@ def test_an_outcome_a_step8_measure_uses_cannot_be_deleted(actions):
     assert len(actions.toc()["outcomes"]) == 3
     lm = actions.inputs()
     kept = lm.add({"name": "Staff time"})
-    actions.session.plan.save("step8.measures", [
-        {"id": "ms2", "element": {"kind": "input", "id": kept}, "name": "Hours"}], 1)
+    actions.session.plan.save(
+        "step8.measures",
+        [{"id": "ms2", "element": {"kind": "input", "id": kept}, "name": "Hours"}],
+        1,
+    )
     with pytest.raises(RecordError):
         lm.delete(kept)
 
@@ -257,7 +262,10 @@ def test_the_findings_that_go_forward_are_saved_with_reasons(actions):
     store = actions.session.plan
     step7.save_selection(store, {"f2": "Shift workers asked for it", "f1": ""})
     value = store.get(step7.SELECTION_SECTION).value
-    assert value == {"findings": ["f1", "f2"], "reasons": {"f1": "", "f2": "Shift workers asked for it"}}
+    assert value == {
+        "findings": ["f1", "f2"],
+        "reasons": {"f1": "", "f2": "Shift workers asked for it"},
+    }
     with pytest.raises(WorkbookError, match="'zz' is not one of Step 6's findings|zz is not"):
         step7.save_selection(store, {"zz": "?"})
     assert store.get(step7.SELECTION_SECTION).value == value  # nothing lost
@@ -303,7 +311,7 @@ def test_the_logic_model_exports_as_csv_and_excel(actions, tmp_path):
     rows = list(csv.reader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0] == list(rec.LOGIC_HEADER)
     activity = rows[2]
-    assert activity[1] == "'=HYPERLINK(\"x\")"  # not a formula
+    assert activity[1] == '\'=HYPERLINK("x")'  # not a formula
     assert activity[4] == "Linden Housing Trust; Eastside Library (not a partner yet)"
     assert activity[5] == "Policies; Power dynamics"
     outcome = rows[4]
@@ -311,7 +319,7 @@ def test_the_logic_model_exports_as_csv_and_excel(actions, tmp_path):
     assert outcome[9] == "Eviction filings: Filings per 100 renters"
     sheet = openpyxl.load_workbook(xlsx_path).active
     assert [c.value for c in sheet[1]] == list(rec.LOGIC_HEADER)
-    assert sheet.cell(3, 2).value == "'=HYPERLINK(\"x\")" and sheet.max_row == 5
+    assert sheet.cell(3, 2).value == '\'=HYPERLINK("x")' and sheet.max_row == 5
 
 
 def test_outcomes_come_over_from_the_theory_of_change_with_their_ids(actions):
@@ -345,8 +353,9 @@ def test_approval_locks_a_version_with_its_hash(actions):
     approved_plan(actions)
     version = step7.latest_approved(store)
     expected = hashlib.sha256(
-        json.dumps(version["snapshot"], sort_keys=True, separators=(",", ":"),
-                   ensure_ascii=False).encode()  # fmt: skip
+        json.dumps(
+            version["snapshot"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()  # fmt: skip
     ).hexdigest()
     assert version["hash"] == expected and version["number"] == 1
     assert version["approved_by"] == "Coalition steering committee"
@@ -465,3 +474,28 @@ def test_the_notebook_runs_on_a_real_county(tmp_path, real_dir):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Los Angeles" in result.stdout
     assert (out / "07_strategic_actions.html").exists()
+
+
+def test_the_example_plan_fills_step7_approved_and_consistent(tmp_path, monkeypatch):
+    import sys
+
+    from workbook.plan.store import import_plan
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "scripts"))
+    sys.modules.pop("make_example_plan", None)
+    import make_example_plan
+
+    written = make_example_plan.main(tmp_path / "plan.json")
+    with PlanStore.open(import_plan(written, tmp_path / "plan.sqlite"), read_only=True) as store:
+        version = step7.latest_approved(store)
+        assert version is not None and version["status"] == "approved"
+        assert version["hash"] == toc_model.fingerprint(version["snapshot"])
+        assert not rec.draft_changed(store)
+        toc = store.get(step7.TOC_SECTION).value
+        assert len(toc["outcomes"]) == 8 and len(toc["interventions"]) == 3
+        assert not [p for p in toc_model.check(toc) if p.kind in ("cycle", "dangling", "idle")]
+        adopted = store.get(step7.VISION_SECTION).value["adopted"]
+        assert adopted["draft_id"] in {d["id"] for d in rec.drafts(store)}
+        partners = {value for _, value in rec.partners(store)}
+        inputs = store.get(step7.LOGIC_SECTION).value["inputs"]
+        assert inputs[0]["stakeholders"] and set(inputs[0]["stakeholders"]) <= partners
