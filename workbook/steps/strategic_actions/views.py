@@ -70,7 +70,10 @@ def checks_html(problems: Sequence[toc_model.Problem], outcomes: int) -> str:
             SUCCESS,
         )
     items = "".join(f"<li>{escape(p.message)}</li>" for p in problems)
-    return coloured(f"{len(problems)} things to look at:", ERROR) + f"<ul>{items}</ul>"
+    count = len(problems)
+    return coloured(f"{count} thing{'s' if count > 1 else ''} to look at:", ERROR) + (
+        f"<ul>{items}</ul>"
+    )
 
 
 def history_html(listed: Sequence[Mapping[str, Any]], draft_changed: bool) -> str:
@@ -148,10 +151,11 @@ class StrategicActions(LiveViews):
         return self._live(lambda: HTML(findings_html(self.store)))
 
     def selection(self) -> Any:
-        static = findings_html(self.store)
+        """The tick boxes and reasons (nothing in view mode and copies: the table of
+        findings above already shows the choice)."""
         if self.read_only:
-            return StaticHTML(static, "Findings that go forward")
-        return WithFallback(editors.SelectionPanel(self.store).widget, static)
+            return StaticHTML("", "")
+        return WithFallback(editors.SelectionPanel(self.store).widget, "")
 
     def drafts(self) -> RecordTable:
         return self.drafts_table
@@ -160,9 +164,10 @@ class StrategicActions(LiveViews):
         return self._live(lambda: HTML(vision_html(self.store)))
 
     def adopt(self) -> Any:
+        """Choose the adopted draft (nothing in view mode and copies: see :meth:`vision`)."""
         if self.adopt_panel is None:
-            return StaticHTML(vision_html(self.store), "Vision")
-        return WithFallback(self.adopt_panel.widget, vision_html(self.store))
+            return StaticHTML("", "")
+        return WithFallback(self.adopt_panel.widget, "")
 
     def receive_vote(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Adopt the draft a vote chose (see :func:`records.receive_vote`)."""
@@ -274,9 +279,10 @@ class StrategicActions(LiveViews):
     # -- review and approval --
 
     def approval(self) -> Any:
+        """Submit, comment, approve (nothing in view mode and copies: see :meth:`history`)."""
         if self.approval_panel is None:
-            return StaticHTML(self._history(), "Versions")
-        return WithFallback(self.approval_panel.widget, self._history())
+            return StaticHTML("", "")
+        return WithFallback(self.approval_panel.widget, "")
 
     def _history(self) -> str:
         return history_html(rec.versions(self.store), rec.draft_changed(self.store))
