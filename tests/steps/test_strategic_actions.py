@@ -336,6 +336,7 @@ def test_outcomes_come_over_from_the_theory_of_change_with_their_ids(actions):
 
 def approved_plan(actions) -> dict[str, str]:
     ids = fill_toc(actions)
+    ids["hostile"] = actions.outcomes().add({"name": NAME, "level": "precondition"})
     store = actions.session.plan
     draft = actions.drafts().add({"text": "Homes that last, " + BREAKOUT})
     step7.adopt(store, draft, "2026-09-01")
@@ -365,7 +366,7 @@ def test_approval_locks_a_version_with_its_hash(actions):
     # Later edits start a new draft; the approved version stays as it was.
     actions.outcomes().add({"name": "Landlords join a registry", "level": "short"})
     assert rec.draft_changed(store)
-    assert len(step7.latest_approved(store)["snapshot"]["toc"]["outcomes"]) == 3
+    assert len(step7.latest_approved(store)["snapshot"]["toc"]["outcomes"]) == 4
     second = step7.submit(store, "2026-10-01")
     assert second["number"] == 2 and second["status"] == rec.IN_REVIEW
     with pytest.raises(WorkbookError, match="not in review"):
@@ -389,6 +390,25 @@ def test_a_version_changed_after_submission_cannot_be_approved(actions):
     store.save(step7.APPROVAL_SECTION, tampered, value.version)
     with pytest.raises(WorkbookError, match="no longer matches its hash"):
         step7.approve(store, 1, "Committee")
+
+
+def test_dashboards_show_the_diagram_and_history_without_private_names(actions, monkeypatch):
+    from workbook.display.live import static_html
+    from workbook.session import READ_ONLY_ENV, start
+
+    approved_plan(actions)
+    actions.session.plan.close()
+    monkeypatch.setenv(READ_ONLY_ENV, "1")
+    session = start(7, "98031", plan_path=str(actions.session.plan.path),
+                    output_dir=str(actions.session.output_dir), show=False)  # fmt: skip
+    view = step7.StrategicActions(session)
+    assert view.outcomes().read_only and view.adopt_panel is None
+    diagram = static_html(view.diagram().current)
+    assert "<svg" in diagram and "<script" not in diagram
+    history = view.history().static_html()
+    assert "Approved" in history and "Reviewer Roe" not in history
+    assert "Rent help &amp; &lt;b&gt;" in view.outcomes()._repr_mimebundle_()["text/html"]
+    session.plan.close()
 
 
 def test_reviewer_names_are_private(actions):
@@ -426,9 +446,13 @@ def test_the_map_shows_the_approved_version_in_every_format(actions, tmp_path):
     pdf = render_pdf(doc, tmp_path / "map.pdf")
     pdf_text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Homes that last, </script><script>alert(1)</script>" in re.sub(r"\s+", " ", pdf_text)
+    assert "Rent help &amp; &lt;b&gt;stable&lt;/b&gt; homes" in html  # in the SVG and table
+    assert "<b>stable</b>" not in html
     word = docx.Document(render_docx(doc, tmp_path / "map.docx"))
     paragraphs = [p.text for p in word.paragraphs]
     assert "Homes that last, " + BREAKOUT in paragraphs
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert NAME in cells
     pictures = word.inline_shapes
     assert any("outcomes" in s._inline.docPr.get("descr") for s in pictures)
 

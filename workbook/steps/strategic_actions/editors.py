@@ -129,13 +129,18 @@ class GuardedTable(RecordTable):
         remove: Callable[[dict, str], dict] | None = None,
         unique: str | None = None,
         after_change: Callable[[], None] | None = None,
+        labeller: Callable[[Mapping[str, Any]], str] | None = None,
         **kwargs: Any,
     ) -> None:
+        self.labeller = labeller
         self.uses = uses
         self.remove = remove
         self.unique = unique
         self.after_change = after_change
         super().__init__(*args, **kwargs)
+
+    def _label(self, item: Mapping[str, Any]) -> str:
+        return self.labeller(item) if self.labeller is not None else super()._label(item)
 
     def _check_unique(self, values: Mapping[str, Any], own_id: str | None) -> None:
         if self.unique and isinstance(values.get(self.unique), str):
@@ -285,6 +290,9 @@ def toc_tables(
     def link_uses(link_id: str) -> toc_model.Uses:
         return toc_model.uses_of_link(rec.read(store, section), link_id)
 
+    def link_label(link: Mapping[str, Any]) -> str:
+        return toc_model.Graph.of(rec.read(store, section)).link_label(link)
+
     outcomes = GuardedTable(
         outcome_fields(store, catalog), KeyedStore(store, section, "outcomes"), section,
         title="Outcomes",
@@ -308,7 +316,7 @@ def toc_tables(
         intro="Each link says that one outcome makes the next possible, why, and on which "
         "assumptions.",
         rules=[DifferentEnds()], read_only=read_only, label_field="from", uses=link_uses,
-        remove=toc_model.delete_link, after_change=after_change,
+        remove=toc_model.delete_link, after_change=after_change, labeller=link_label,
     )  # fmt: skip
     interventions = RecordTable(
         [
