@@ -380,6 +380,15 @@ def test_approval_locks_a_version_with_its_hash(actions):
     assert "Reviewer Roe" not in history
 
 
+def test_step8_measures_of_elements_gone_from_the_draft_are_pointed_out(actions):
+    actions.session.plan.save(
+        "step8.measures",
+        [{"id": "ms", "element": {"kind": "output", "id": "gone"}, "name": "Cases closed"}],
+        0,
+    )
+    assert "'Cases closed' refer to parts" in actions.history().static_html()
+
+
 def test_a_version_changed_after_submission_cannot_be_approved(actions):
     fill_toc(actions)
     store = actions.session.plan

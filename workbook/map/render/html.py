@@ -79,6 +79,7 @@ th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .table-note, .citation { font-size: .88rem; color: var(--muted); }
 figure { margin: 1.5rem 0; }
 .chart-image svg { max-width: 100%; height: auto; display: block; }
+.diagram-image svg { max-width: 100%; height: auto; display: block; }
 figcaption, .label { font-size: .92rem; }
 .label { font-weight: 700; }
 .callout, .gap { border-left: 6px solid var(--accent); background: var(--key);
@@ -334,7 +335,7 @@ def diagram_html(diagram: Diagram, number: int) -> str:
     svg = common.diagram_svg(diagram.svg, diagram.caption)
     label = text(common.figure_label(number))
     return (
-        f'<figure id="{anchor}"><div class="chart-image">{svg}</div>'
+        f'<figure id="{anchor}"><div class="diagram-image">{svg}</div>'
         f'<figcaption><span class="label">{label}.</span> {text(diagram.caption)}'
         "</figcaption></figure>"
     )

@@ -285,7 +285,17 @@ class StrategicActions(LiveViews):
         return WithFallback(self.approval_panel.widget, "")
 
     def _history(self) -> str:
-        return history_html(rec.versions(self.store), rec.draft_changed(self.store))
+        html = history_html(rec.versions(self.store), rec.draft_changed(self.store))
+        lost = rec.dangling_measures(self.store, rec.read(self.store, rec.LOGIC_SECTION))
+        if lost:
+            named = ", ".join(f"'{m.get('name') or m.get('id')}'" for m in lost)
+            html += coloured(
+                f"Step 8 measures {named} refer to parts the draft logic model no longer "
+                "has: put them back, or change those measures in Step 8 before the next "
+                "approval.",
+                ERROR,
+            )
+        return html
 
     def history(self) -> Live:
         return self._live(lambda: HTML(self._history()))
