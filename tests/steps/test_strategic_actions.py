@@ -255,6 +255,22 @@ def test_tables_over_one_section_do_not_lose_each_others_saves(edit_session):
     assert {o["name"] for o in toc["outcomes"]} == {"A", "B"} and len(toc["links"]) == 1
 
 
+def test_two_changes_to_the_same_outcome_become_a_conflict_to_settle(edit_session):
+    from workbook.plan.store import ConflictError
+
+    session = edit_session(7)
+    first = step7.StrategicActions(session)
+    a = first.outcomes().add({"name": "A", "level": "long"})
+    second = step7.StrategicActions(session)
+    first.outcomes().update(a, {"name": "A, said better"})
+    with pytest.raises(ConflictError) as caught:
+        second.outcomes().update(a, {"name": "A, said otherwise"})
+    assert isinstance(caught.value.current.value, list)  # the table's own shape
+    assert second.outcomes().force_pending()  # keep mine, as the panel's button does
+    names = [o["name"] for o in session.plan.get(step7.TOC_SECTION).value["outcomes"]]
+    assert names == ["A, said otherwise"]
+
+
 # --- findings, vision --------------------------------------------------------------------
 
 
@@ -386,7 +402,7 @@ def test_step8_measures_of_elements_gone_from_the_draft_are_pointed_out(actions)
         [{"id": "ms", "element": {"kind": "output", "id": "gone"}, "name": "Cases closed"}],
         0,
     )
-    assert "'Cases closed' refer to parts" in actions.history().static_html()
+    assert "&#x27;Cases closed&#x27; refer to parts" in actions.history().static_html()
 
 
 def test_a_version_changed_after_submission_cannot_be_approved(actions):
