@@ -250,7 +250,10 @@ def test_tables_over_one_section_do_not_lose_each_others_saves(edit_session):
     second = step7.StrategicActions(session)  # another laptop, loaded at the same version
     a = first.outcomes().add({"name": "A", "level": "long"})
     b = second.outcomes().add({"name": "B", "level": "precondition"})
-    second.links().add({"from": b, "to": a})
+    kept = len(session.plan.list_conflicts(include_resolved=True))  # B: settled, kept
+    second.links().add({"from": b, "to": a})  # only the outcomes changed since it loaded
+    assert len(session.plan.list_conflicts(include_resolved=True)) == kept
+    assert session.plan.list_conflicts() == []
     toc = session.plan.get(step7.TOC_SECTION).value
     assert {o["name"] for o in toc["outcomes"]} == {"A", "B"} and len(toc["links"]) == 1
 

@@ -74,6 +74,8 @@ class KeyedStore:
         private: Iterable[str] | None = None,
     ) -> Record:
         current = self.store.get(self.section)
+        if base_version != current.version and self._untouched(base_version, current):
+            base_version = current.version  # only the other lists changed: no conflict
         try:
             saved = self.store.save(
                 self.section, self._whole(value, current), base_version, author,
@@ -82,6 +84,19 @@ class KeyedStore:
         except ConflictError as exc:
             raise self._conflict(exc) from None
         return self._part(saved)
+
+    def _items(self, record: Record) -> Any:
+        return record.value.get(self.key) if isinstance(record.value, dict) else None
+
+    def _untouched(self, base_version: int, current: Record) -> bool:
+        """Whether this list is as it was at ``base_version`` (others may have changed)."""
+        if base_version == 0:
+            return not self._items(current)
+        try:
+            base = self.store.get_version(self.section, base_version)
+        except WorkbookError:
+            return False
+        return self._items(base) == self._items(current)
 
     def resolve_conflict(
         self,
