@@ -580,3 +580,19 @@ def test_the_example_plan_fills_step7_approved_and_consistent(tmp_path, monkeypa
         partners = {value for _, value in rec.partners(store)}
         inputs = store.get(step7.LOGIC_SECTION).value["inputs"]
         assert inputs[0]["stakeholders"] and set(inputs[0]["stakeholders"]) <= partners
+
+
+def test_in_the_notebook_a_saved_outcome_is_offered_to_links_at_once(actions):
+    out = actions.outcomes()
+    out.controls["name"].inputs["value"].value = "Jobs pay a living wage"
+    out.controls["level"].inputs["value"].value = "long"
+    assert out.save_editor(), out.message_text
+    saved = out.records()[0]["id"]
+    offered = actions.links().controls["from"].inputs["value"].options
+    assert ("Jobs pay a living wage", saved) in offered
+    out.picker.value = ""  # a new record with the same name
+    out.controls["name"].inputs["value"].value = "jobs pay a living WAGE"
+    out.controls["level"].inputs["value"].value = "short"
+    assert not out.save_editor()
+    assert "already called" in out.message_text and len(out.records()) == 1
+    assert "No problems found" not in actions.checks().static_html()  # long, unmeasured
