@@ -1,13 +1,15 @@
 """Write data/examples/sample_plan.json: an example plan for the sample's Linden County.
 
-It holds Steps 1 to 4 and 9 filled in by a fictional coalition, enough for every part
+It holds Steps 1 to 4, 7 and 9 filled in by a fictional coalition, enough for every part
 those steps write in the Mobility Action Plan: Step 1's review; Step 2's peers (the
 workbook's suggestion, with reasons) and preliminary insights; four readiness responses
 (with a weak and a contested condition) and the actions that close the gaps; a management
 team, eight stakeholders across actor types and the launch; Step 9's documents and
 audiences, a release plan (one spokesperson agreed to be named, one did not), the
-coalition's own additions to the word list and an approving sign-off; and part of each
-review checklist.
+coalition's own additions to the word list and an approving sign-off; Step 7's vision,
+a theory of change of eight outcomes and three interventions and a logic model,
+submitted and approved (the findings it selects come from Step 6, when the plan has
+them); and part of each review checklist.
 Every person, organisation, email address and phone number is invented.
 
 The records go through the same forms and views the notebooks use, so they pass the same
@@ -46,6 +48,7 @@ from workbook.steps import finalize_and_release as release  # noqa: E402
 from workbook.steps import local_government_readiness as readiness  # noqa: E402
 from workbook.steps import measurement_and_sustainability as measurement  # noqa: E402
 from workbook.steps import review  # noqa: E402
+from workbook.steps import strategic_actions as strategy  # noqa: E402
 from workbook.steps import use_the_metrics as metrics  # noqa: E402
 from workbook.steps.initial_understanding import local as local_data  # noqa: E402
 
@@ -311,7 +314,8 @@ def fill(store: PlanStore) -> None:
     assert launch.save(), launch.validate()
     save_checklist(store, framework, 4)
     fill_step5_local(store)
-    fill_step8(store)
+    fill_step7(store)
+    fill_step8(store)  # measures for the logic model Step 7 approved
     fill_step9(store)
     save_checklist(store, framework, 9)
 
@@ -538,6 +542,120 @@ def fill_step5_local(store: PlanStore) -> None:
     )
 
 
+# Step 7: the vision, a theory of change of eight outcomes and three interventions, the
+# logic model, submitted and approved. Outcomes: (key, name, level, metrics).
+VISION_DRAFTS = (
+    ("Linden County is a place where every family can afford a stable home and belongs "
+     "to a community that knows and backs its neighbours.",
+     ["Clear and warm.", "Say something about work too?"]),
+    ("In Linden County, families of every income have a home they can keep, and places "
+     "to meet, organise and shape the decisions that affect them.",
+     ["Names power as well as housing.", "Chosen by most at the January meeting."]),
+)  # fmt: skip
+TOC_OUTCOMES = (
+    ("afford", "Lower-income families can afford a stable home", "long",
+     ["share_affordable_80_ami", "share_affordable_available_50_ami"]),
+    ("belong", "Residents across incomes share places to meet and organise", "long",
+     ["count_membership_associations_per_10k", "share_economic_connectedness"]),
+    ("stay", "Fewer households are forced to move by rent rises or evictions", "medium", []),
+    ("supply", "More homes are affordable at half the area median income", "medium", []),
+    ("counsel", "Tenants facing eviction get legal help in time", "short", []),
+    ("zoning", "Land and zoning rules allow more low-cost homes", "short", []),
+    ("spaces", "Neighbourhood groups have spaces and small grants", "short", []),
+    ("data", "Partners share data on housing needs", "precondition", []),
+)  # fmt: skip
+TOC_LINKS = (  # from, to, rationale, assumptions
+    ("data", "counsel", "shared court and rent data show who needs help first",
+     "The courts agree to share filings."),
+    ("data", "zoning", "the numbers make the case for change to the council", ""),
+    ("data", "spaces", "the map of needs shows where spaces are missing", ""),
+    ("counsel", "stay", "tenants with a lawyer are evicted far less often",
+     "Enough lawyers can be hired and paid."),
+    ("zoning", "supply", "builders can add homes where they were barred",
+     "Builders respond to the new rules; land prices do not rise to absorb the gain."),
+    ("stay", "afford", "families who stay keep their rent and their networks", ""),
+    ("supply", "afford", "more low-cost homes ease rents at the bottom of the market", ""),
+    ("spaces", "belong", "groups that can meet grow and bring new people in",
+     "Residents have time to take part; meetings happen where and when they can come."),
+)  # fmt: skip
+TOC_INTERVENTIONS = (
+    ("Right to counsel for tenants", [("counsel", "stay")]),
+    ("Zoning reform for accessory and multi-family homes", [("zoning", "supply")]),
+    ("Community spaces and micro-grants fund", [("spaces", "belong")]),
+)
+LOGIC = {
+    "inputs": ("County housing trust fund", "Staff of the county's housing office",
+               "Partners' data on evictions and rents"),
+    "activities": (
+        ("Fund and run a right-to-counsel programme", "Renters facing eviction, most of "
+         "them Black and Hispanic households", ["policies", "resource_flows"]),
+        ("Propose and pass zoning amendments", "Lower-income households looking for homes",
+         ["policies", "power_dynamics"]),
+        ("Open community spaces and give micro-grants", "Residents of the three poorest "
+         "neighbourhoods", ["relationships", "mental_models"]),
+    ),
+    "outputs": ("Tenants represented in eviction cases", "Zoning amendments adopted",
+                "Grants given to neighbourhood groups"),
+}  # fmt: skip
+LOGIC_TAGS = {  # outcome key: pillars, predictors
+    "afford": (["neighborhoods"], ["Housing affordability"]),
+    "belong": (["neighborhoods"], ["Social capital"]),
+    "stay": (["neighborhoods"], ["Housing stability"]),
+    "supply": (["neighborhoods"], ["Housing affordability"]),
+}
+CHECKLISTS[7] = {"final_findings": True, "vision": True, "theory_of_change": True,
+                 "logic_model": True, "systems_focus": True, "approval": True,
+                 "map_section": False}  # fmt: skip
+
+
+def fill_step7(store: PlanStore) -> None:
+    """Step 7 through its tables and functions, reading what earlier steps saved (findings,
+    partners, local measures) from the plan itself; approved, so the MAP shows it."""
+    from workbook.data.catalog import load_catalog
+    from workbook.steps.strategic_actions import editors
+    from workbook.steps.strategic_actions import records as step7
+
+    catalog, framework = load_catalog(), load_framework()
+    found = step7.findings(store)
+    if found:  # Step 6's findings, when the plan has them
+        step7.save_selection(store, {f["id"]: "The community ranked it among its top "
+                                     "concerns." for f in found[:3]})  # fmt: skip
+    drafts = editors.drafts_table(store)
+    made = [drafts.add({"text": text, "comments": notes}) for text, notes in VISION_DRAFTS]
+    strategy.adopt(store, made[-1], "2027-01-04")
+    outcomes, links, interventions = editors.toc_tables(store, catalog, None, lambda: None)
+    local = [value for _, value in step7.local_measures(store)][:1]
+    ids = {}
+    for key, name, level, variables in TOC_OUTCOMES:
+        extra = {"local_measures": local} if key == "afford" and local else {}
+        ids[key] = outcomes.add({"name": name, "level": level, "metrics": variables, **extra})
+    link_ids = {}
+    for a, b, rationale, assumptions in TOC_LINKS:
+        link_ids[(a, b)] = links.add({"from": ids[a], "to": ids[b], "rationale": rationale,
+                                      "assumptions": assumptions})  # fmt: skip
+    for name, moved in TOC_INTERVENTIONS:
+        interventions.add({"name": name, "links": [link_ids[m] for m in moved]})
+    tables = editors.logic_tables(store, catalog, framework, None)
+    partners = [value for label, value in step7.partners(store) if "not a partner" not in label]
+    for n, name in enumerate(LOGIC["inputs"]):
+        tables["inputs"].add({"name": name, "stakeholders": partners[n : n + 2] or None})
+    for n, (name, population, conditions) in enumerate(LOGIC["activities"]):
+        tables["activities"].add({"name": name, "population": population,
+                                  "stakeholders": partners[n + 1 : n + 2] or None,
+                                  "conditions": conditions})  # fmt: skip
+    for name in LOGIC["outputs"]:
+        tables["outputs"].add({"name": name})
+    strategy.outcomes_from_toc(store)
+    tables["outcomes"].reload()
+    for key, (pillars, predictors) in LOGIC_TAGS.items():
+        tables["outcomes"].update(ids[key], {"pillars": pillars, "predictors": predictors})
+    version = strategy.submit(store, "2027-01-05")
+    strategy.comment(store, version["number"], "Name who the zoning change is for.",
+                     by="Reviewer (example)", date="2027-01-07")  # fmt: skip
+    strategy.approve(store, version["number"], "Coalition steering committee", "2027-01-12")
+    save_checklist(store, framework, 7)
+
+
 def fixed(data: dict) -> dict:
     """The export with fixed timestamps, plan id and record ids (a stable file)."""
     ids: dict[str, str] = {}
@@ -565,6 +683,7 @@ def fixed(data: dict) -> dict:
         section["value"] = rename(section["value"])
         section["saved_at"] = last[name]
     _follow_ids(data, ids)
+    relink_and_rehash(data, ids)
     data["meta"]["plan_id"] = "example-linden-county-98031"
     data["meta"]["created_at"] = STARTED.isoformat(timespec="milliseconds")
     return data
@@ -597,6 +716,28 @@ def _follow_ids(data: dict, ids: dict[str, str]) -> None:
         }
         if rows.get("boundaries"):
             rows["boundaries"] = {ids.get(k, k): v for k, v in rows["boundaries"].items()}
+
+
+def relink_and_rehash(data: dict, ids: dict[str, str]) -> None:
+    """Point references (a link's outcomes, chosen findings) at the renamed ids, then
+    fingerprint Step 7's versions again, since their snapshots were renamed too."""
+    from workbook.analysis.theory_of_change import fingerprint
+
+    def relink(value):
+        if isinstance(value, list):
+            return [relink(v) for v in value]
+        if isinstance(value, dict):
+            return {ids.get(k, k): relink(v) for k, v in value.items()}
+        return ids.get(value, value) if isinstance(value, str) else value
+
+    entries = [*data["history"], *data["sections"].values()]
+    for entry in entries:
+        entry["value"] = relink(entry["value"])
+    for entry in [*data["history"], data["sections"].get(strategy.APPROVAL_SECTION) or {}]:
+        if entry.get("section", strategy.APPROVAL_SECTION) != strategy.APPROVAL_SECTION:
+            continue
+        for version in (entry.get("value") or {}).get("versions") or []:
+            version["hash"] = fingerprint(version["snapshot"])
 
 
 def main(target: Path = TARGET) -> Path:

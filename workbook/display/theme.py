@@ -143,3 +143,17 @@ def register() -> None:
     @alt.theme.register(THEME_NAME, enable=True)
     def _theme() -> alt.theme.ThemeConfig:
         return theme()
+
+
+# Theory-of-change diagrams (workbook.display.diagrams): one pale fill per outcome level,
+# dark text on each (4.5:1 or more), interventions in orange, links in dark grey.
+DIAGRAM_LEVEL_FILLS = {
+    "long": "#CFE3F3",
+    "medium": "#D7EFE6",
+    "short": "#FBEBCC",
+    "precondition": "#EEEEEE",
+}
+DIAGRAM_INTERVENTION_FILL = "#FBE3D6"
+DIAGRAM_INTERVENTION_LINE = "#B8470B"
+DIAGRAM_LINK = "#4D4D4D"
+DIAGRAM_PROBLEM = "#b00020"  # the outline of an outcome the checks flag

@@ -149,6 +149,20 @@ STEPS: tuple[StepEntry, ...] = (
         contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
     StepEntry(
+        7,
+        sections=(
+            PlanSection("step7.selection", "Findings that go forward"),
+            PlanSection("step7.vision", "Community vision statement"),
+            PlanSection("step7.toc", "Theory of change (draft)"),
+            PlanSection("step7.logic_model", "Systems-change logic model (draft)"),
+            # Reviewers' names stay in the plan; the history shows their comments only.
+            PlanSection(
+                "step7.approval", "Versions, review and approval", private=("versions.comments.by",)
+            ),
+        ),
+        contributions={"theory_of_change": "map_theory_of_change"},
+    ),
+    StepEntry(
         8,
         sections=(
             PlanSection("step8.measures", "Measurement plan"),
