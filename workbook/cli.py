@@ -278,12 +278,43 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_releases() -> None:
+    from workbook.data.sources import list_releases
+
+    kept = list_releases()
+    if not kept:
+        return
+    print(f"Releases kept side by side ({len(kept)}):")
+    for m in kept:
+        years = m.get("years") or []
+        span = f"years {years[0]}-{years[-1]}" if years else "no years"
+        print(f"  {m['release']}: {span}, imported {str(m.get('imported_at', ''))[:10]}")
+
+
+def _print_release_changes(old: str, new: str) -> None:
+    from workbook.analysis import releases
+    from workbook.data.dataset import open_release
+
+    changes = releases.compare_releases(
+        releases.tables_of(open_release(old)), releases.tables_of(open_release(new))
+    )
+    print(f"What changed from release {old} to release {new}:")
+    for line in releases.summary(changes, f"release {old}", f"release {new}"):
+        print(f"  {line}")
+
+
 def _data(args: argparse.Namespace) -> int:
     if args.data_command == "import":
         from workbook.data.importer import import_folder
-        from workbook.data.sources import imported_dir
+        from workbook.data.sources import import_release, imported_dir, list_releases
 
-        report = import_folder(Path(args.folder), imported_dir(), release=args.release)
+        if args.release is None:
+            report = import_folder(Path(args.folder), imported_dir(), release=args.release)
+        else:
+            earlier = list_releases()
+            report = import_release(Path(args.folder), args.release)
+            if earlier:
+                _print_release_changes(earlier[-1]["release"], report.manifest["release"])
         print(report.describe())
         print("Notebooks and the workbook command now use this data when no data_dir is given.")
         return 0
@@ -294,6 +325,7 @@ def _data(args: argparse.Namespace) -> int:
         data = open_dataset(args.data_dir or None)
         print(f"Using: {data.source.path} ({data.source.explanation})")
         print(ImportReport(data.folder, data.manifest).describe())
+        _print_releases()
         return 0
     from workbook.data.sample import main as make_sample
 
