@@ -42,6 +42,7 @@ def test_steps_contribute_where_the_guide_says():
     assert CONTRIBUTIONS == [
         (1, "how_we_got_here"), (2, "how_we_got_here"), (2, "findings"),
         (3, "how_we_got_here"), (4, "how_we_got_here"), (9, "how_we_got_here"),
+        (10, "sustainability"),
     ]  # fmt: skip
 
 
