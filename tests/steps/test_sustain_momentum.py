@@ -329,3 +329,23 @@ def test_without_step8_measures_the_step_still_runs(tmp_path, monkeypatch):
     assert "Step 8" in views.actuals().data
     docs = views.documents()
     render(docs["scorecard"], tmp_path, ("html",), stem="scorecard")
+
+
+def test_the_published_site_gets_a_public_scorecard_page(session, plan, tmp_path):
+    from workbook.run import publish
+
+    views = SustainMomentum(session, today=TODAY)
+    fill(views)
+    views.actuals_table.add({"measure_id": "m-jobs", "date": "2026-09-30", "value": 250})
+    site = publish.SitePlan(plan, tmp_path / "site", session.jurisdiction, session.data, None,
+                            {}, False)  # fmt: skip
+    folder = tmp_path / "staging"
+    page = publish.build_scorecard(site, plan, folder, "2026-11-01")
+    html = page.read_text(encoding="utf-8")
+    assert page.name == "scorecard.html" and "People placed in jobs" in html
+    assert "On track" in html and "How the status is decided" in html
+    assert SECRET_EMAIL not in html and "Grace Hill" not in html
+    assert "<script src=" not in html  # nothing fetched: the page is whole
+    result = publish.MapResult({}, 1, "draft", 0, "")
+    index = publish.index_html(site, {}, result, "2026-11-01", page.name)
+    assert 'href="scorecard.html"' in index and "Progress scorecard" in index
