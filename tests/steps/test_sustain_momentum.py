@@ -349,3 +349,24 @@ def test_the_published_site_gets_a_public_scorecard_page(session, plan, tmp_path
     result = publish.MapResult({}, 1, "draft", 0, "")
     index = publish.index_html(site, {}, result, "2026-11-01", page.name)
     assert 'href="scorecard.html"' in index and "Progress scorecard" in index
+
+
+def test_the_example_plan_script_fills_step10_from_the_plans_measures(plan):
+    import importlib.util
+
+    from workbook.data.catalog import load_framework
+    from workbook.data.sources import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "make_example_plan", PROJECT_ROOT / "scripts" / "make_example_plan.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    with PlanStore.open(plan, author="test") as store:
+        script.fill_step10(store, load_framework())
+        actuals = step10.records(store, step10.ACTUALS_SECTION)
+        # two values for each measure with a baseline, none for the one without
+        assert sorted(a["measure_id"] for a in actuals) == ["m-emp", "m-emp", "m-jobs", "m-jobs"]
+        assert len(step10.records(store, step10.WINS_SECTION)) == 2
+        assert step10.records(store, step10.ENGAGEMENT_SECTION)[0]["planned_id"] == "p1"
+        assert store.get(step10.FUNDING_SECTION).value[0]["contact"]["email"]
