@@ -370,3 +370,83 @@ def test_the_example_plan_script_fills_step10_from_the_plans_measures(plan):
         assert len(step10.records(store, step10.WINS_SECTION)) == 2
         assert step10.records(store, step10.ENGAGEMENT_SECTION)[0]["planned_id"] == "p1"
         assert store.get(step10.FUNDING_SECTION).value[0]["contact"]["email"]
+
+
+# --- the notebook -------------------------------------------------------------------------------
+
+
+def run_notebook(tmp_path, plan_path, *options, env=None):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "workbook", "run", "--steps", "10", "--plan-path",
+         str(plan_path), "--output-dir", str(out), *options],
+        capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out, (out / "10_sustain_momentum.ipynb").read_text(encoding="utf-8")
+
+
+def test_the_notebook_runs_on_an_empty_plan(tmp_path):
+    out, text = run_notebook(tmp_path, tmp_path / "empty.sqlite", "--jurisdiction", "98031")
+    assert "No measures yet." in text and "Step 6 has not planned ongoing engagement" in text
+    assert "Only one release of the Mobility Metrics is kept so far" in text
+    assert (out / "scorecard.html").exists() and (out / "annual-report.html").exists()
+
+
+def test_the_notebook_on_a_real_county_with_two_releases(tmp_path, real_dir, monkeypatch):
+    """Two releases made from a slice of the real files (California's counties): the second
+    revises Los Angeles' 2018 employment share, adds a year and renames a column."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("WORKBOOK_HOME", str(home))
+    ids = {"state": str, "county": str}
+    import pandas as pd
+
+    from workbook.data.sources import import_release
+
+    frame = pd.read_csv(real_dir / "county_longitudinal.csv", dtype=ids, low_memory=False)
+    frame = frame[frame["state"] == "06"]
+    first, second = tmp_path / "r1", tmp_path / "r2"
+    first.mkdir()
+    second.mkdir()
+    frame.to_csv(first / "county_longitudinal.csv", index=False)
+    la_2018 = (frame["county"] == "037") & (frame["year"] == 2018)
+    changed = frame.copy()
+    changed.loc[la_2018, "share_employed"] = changed.loc[la_2018, "share_employed"] - 0.05
+    later = changed[changed["year"] == changed["year"].max()].assign(year=changed["year"].max() + 1)
+    changed = pd.concat([changed, later]).rename(columns={"share_homeless": "share_homeless_all"})
+    changed.to_csv(second / "county_longitudinal.csv", index=False)
+    import_release(first, "2025")
+    import_release(second, "2026")
+    plan = tmp_path / "plan.sqlite"
+    with PlanStore.open(plan, author="test") as store:
+        baseline = float(frame.loc[la_2018, "share_employed"].iloc[0])
+        measures = [dict(MEASURES[0], baseline={**MEASURES[0]["baseline"], "value": baseline}),
+                    *MEASURES[1:]]  # fmt: skip
+        save(store, "step8.measures", measures)
+        save(store, step10.ACTUALS_SECTION, [
+            {"id": "a1", "measure_id": "m-jobs", "date": "2026-09-30", "value": 260,
+             "source": "Centre", "note": "", "release": None}])  # fmt: skip
+    out, text = run_notebook(tmp_path, plan, "--jurisdiction", "06037", "--data-dir",
+                             str(real_dir), env={"WORKBOOK_HOME": str(home)})  # fmt: skip
+    assert "What changed from release 2025 to 2026" in text
+    assert "share_homeless -&gt; share_homeless_all" in text or "share_homeless -> " in text
+    assert "Baselines this release revised" in text and "Share employed" in text
+    assert "new values from release 2026" in text
+    assert "Los Angeles County" in text and "On track" in text
+    assert (out / "briefing-packet.html").exists()
+
+
+def test_in_view_mode_the_documents_are_not_written(plan, tmp_path, monkeypatch):
+    from workbook.session import READ_ONLY_ENV, start
+
+    monkeypatch.setenv(READ_ONLY_ENV, "1")
+    session = start(10, "98031", "", str(plan), str(tmp_path / "view"), show=False)
+    views = SustainMomentum(session, today=TODAY)
+    shown = views.write_documents(render)
+    assert "written when the notebook runs in edit mode" in shown.data
+    assert not list((tmp_path / "view").glob("*.html"))
+    assert views.actuals_table.read_only

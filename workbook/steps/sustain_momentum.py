@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
@@ -634,6 +635,30 @@ class SustainMomentum(LiveViews):
         self.last_refresh = refresh
         return HTML(release_report_html(refresh, place.key))
 
+    def take_release_values(self) -> widgets.Widget | HTML:
+        """A button that records the last report's new values for the metric-linked
+        measures, each with its release (nothing is recorded without the click)."""
+        refresh = getattr(self, "last_refresh", None)
+        if refresh is None or not refresh.actuals or self.actuals_table is None:
+            return HTML(views.paragraph("No new values to record from a release."))
+        count = len(refresh.actuals)
+        text = f"{count} new values from release {refresh.new} for the measures linked to a metric."
+        if self.read_only:
+            return HTML(views.paragraph(text))
+        go = widgets.Button(description=f"Record the {count} values",
+                            layout=widgets.Layout(width="auto"))  # fmt: skip
+        said = widgets.HTML(views.paragraph(text))
+
+        def record(_=None) -> None:
+            saved = save_release_actuals(self.actuals_table, refresh)
+            refresh.actuals = []
+            go.disabled = True
+            said.value = views.paragraph(f"Recorded {saved} values from release {refresh.new}.")
+            self.refresh()
+
+        go.on_click(record)
+        return widgets.VBox([said, go])
+
     def baselines(self):
         return self.baselines_table or self._none("No measures yet.")
 
@@ -669,6 +694,24 @@ class SustainMomentum(LiveViews):
         return self._live(lambda: funding_chart(funding_over_time(
             records(plan, RESOURCES_SECTION), records(plan, FUNDING_SECTION)),
             self.session.synthetic))  # fmt: skip
+
+    def write_documents(self, render: Any, formats: Sequence[str] = ("html",)) -> HTML:
+        """Write the one-page documents into the output folder with ``render`` (the MAP
+        engine's :func:`workbook.map.render.render`); in view mode nothing is written."""
+        names = {"win-brief": "Early wins brief", "briefing-packet": "Briefing for new "
+                 "officials", "funding-case": "Case for sustained funding", "annual-report":
+                 "Annual progress report", "scorecard": "Progress scorecard"}  # fmt: skip
+        if self.read_only:
+            return HTML(views.paragraph(
+                "Documents made here: " + ", ".join(names.values()) + ". They are written "
+                "when the notebook runs in edit mode."
+            ))  # fmt: skip
+        rows = []
+        for stem, doc in self.documents().items():
+            files = render(doc, self.session.output_dir, tuple(formats), stem=stem)
+            rows.append((names[stem], ", ".join(p.name for p in files.values())))
+        return HTML(views.paragraph(f"Written to {self.session.output_dir.name}/:")
+                    + views.table(rows, ["Document", "Files"]))  # fmt: skip
 
     def documents(self) -> dict[str, Document]:
         """The one-page documents as they stand (the notebook renders them)."""
