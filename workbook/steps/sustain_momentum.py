@@ -874,16 +874,27 @@ def build_documents(plan: PublicPlan, session: Session, today: dt.date) -> dict[
 # --- the MAP's part ------------------------------------------------------------------------
 
 
+def as_of(plan: PublicPlan) -> dt.date:
+    """The day the MAP's scorecard is judged on: the last save of Step 8's measures or of
+    Step 10, so the same plan always gives the same document (a final version rebuilt
+    later is the same)."""
+    names = {s.name for s in STEP.sections} | {MEASURES_SECTION}
+    saved = [c.saved_at[:10] for c in plan.history() if c.section in names]
+    return sc.parse_date(max(saved)) if saved else dt.date.today()
+
+
 def map_sustainability(plan: PublicPlan, session: Session) -> list[Block]:
     """Step 10 in the MAP: progress so far, the early wins, and funding."""
     names = {s.name for s in STEP.sections}
     if not any(plan.value(n) for n in names):
         return []
-    today = dt.date.today()
+    today = as_of(plan)
     blocks: list[Block] = [
         Paragraph(
             "After the plan's release the coalition keeps score: it records each measure's "
-            "values, marks its early wins, and tracks the money that keeps the work going.",
+            "values, marks its early wins, and tracks the money that keeps the work going. "
+            f"Statuses as of {review.long_date(today.isoformat())}, the last time the "
+            "measures or their values were saved.",
             lead=True,
         ),
         Heading("Progress so far", 3),
