@@ -236,6 +236,15 @@ def test_a_release_brings_new_values_and_asks_about_the_revised_baseline(session
     decided = step10.refresh_from_release(session.plan, "98031", "county", old, new, "2025",
                                           "2026")  # fmt: skip
     assert decided.touched.empty
+    views.last_refresh = refresh
+    assert isinstance(views.baseline_decisions(), __import__("ipywidgets").VBox)
+    views.decide_baseline("m-emp", "keep", "2026-10-02")
+    kept = step10.records(session.plan, step10.BASELINES_SECTION)[-1]
+    assert (kept["decision"], kept["release"], kept["old"]) == ("keep", "2026", 0.788743)
+    assert kept["new"] == pytest.approx(0.70)
+    # the latest decision counts: keeping it brings the old baseline back
+    card = views.card().set_index("measure_id")
+    assert card.loc["m-emp", "baseline"] == pytest.approx(0.788743)
     html = step10.release_report_html(refresh, "98031")
     assert "New years: 2024" in html and "Share employed" in html
 

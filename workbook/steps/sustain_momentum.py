@@ -659,6 +659,49 @@ class SustainMomentum(LiveViews):
         go.on_click(record)
         return widgets.VBox([said, go])
 
+    def decide_baseline(self, measure_id: str, decision: str, day: str | None = None) -> str:
+        """Record the coalition's choice on a baseline the last release report flagged."""
+        refresh = getattr(self, "last_refresh", None)
+        rows = refresh.touched if refresh is not None else pd.DataFrame()
+        hit = rows[rows["measure_id"] == measure_id] if not rows.empty else rows
+        if hit.empty:
+            raise ValueError(f"the last release report flagged no baseline of '{measure_id}'")
+        row = hit.iloc[0]
+        return self.baselines_table.add({
+            "measure_id": measure_id, "release": refresh.new, "old": sc.number(row["old"]),
+            "new": sc.number(row["new"]), "decision": decision,
+            "decided_on": day or self.today.isoformat(),
+        })  # fmt: skip
+
+    def baseline_decisions(self) -> widgets.Widget | HTML:
+        """One choice per baseline the last release revised: accept it, or keep the old."""
+        refresh = getattr(self, "last_refresh", None)
+        if refresh is None or refresh.touched.empty or self.baselines_table is None:
+            return HTML(views.paragraph("No revised baseline waits for a decision."))
+        if self.read_only:
+            return HTML(views.paragraph(
+                f"{len(refresh.touched)} revised baselines wait for the coalition's decision."
+            ))  # fmt: skip
+        rows = []
+        for r in refresh.touched.itertuples():
+            choice = widgets.Dropdown(options=[("(decide)", ""), *DECISIONS], value="")
+            save = widgets.Button(description="Record", layout=widgets.Layout(width="auto"))
+            said = widgets.HTML(views.paragraph(
+                f"{r.measure} ({r.year}): recorded {_fmt(r.old)}, new release {_fmt(r.new)}"
+            ))  # fmt: skip
+
+            def record(_=None, mid=r.measure_id, choice=choice, save=save, said=said) -> None:
+                if not choice.value:
+                    return
+                self.decide_baseline(mid, choice.value)
+                save.disabled = choice.disabled = True
+                said.value += views.paragraph("Decision recorded.")
+                self.refresh()
+
+            save.on_click(record)
+            rows.append(widgets.HBox([said, choice, save]))
+        return widgets.VBox(rows)
+
     def baselines(self):
         return self.baselines_table or self._none("No measures yet.")
 
