@@ -236,3 +236,24 @@ def test_places_and_quality_flags_that_changed(tmp_path):
     assert changes["change"].tolist() == ["place_removed", "quality_changed"]
     assert changes.iloc[0]["geography"] == gone
     assert changes.iloc[1]["variable"] == "share_employed_quality"
+
+
+def test_a_groups_baseline_is_flagged_only_by_that_groups_values():
+    changes = pd.DataFrame({
+        "change": ["value_revised", "value_revised"],
+        "table": ["county_race_ethnicity", "county_longitudinal"],
+        "geography": [COUNTY, COUNTY], "year": [2018, 2019],
+        "subgroup": ["Black", None], "variable": ["share_employed"] * 2,
+        "old": [0.6, 0.7], "new": [0.5, 0.8],
+    })  # fmt: skip
+    base = {"value": 0.6, "year": 2018}
+    measures = [
+        {"id": "all", "metric": "share_employed", "subgroup": None, "baseline": base},
+        {"id": "black", "metric": "share_employed", "subgroup": "Black", "baseline": base},
+        {"id": "gap", "metric": "share_employed", "subgroup": "gap:White|Black",
+         "baseline": base},
+        {"id": "white", "metric": "share_employed", "subgroup": "White", "baseline": base},
+        {"id": "later", "metric": "share_employed", "baseline": {"value": 0.7, "year": 2019}},
+    ]  # fmt: skip
+    touched = releases.baselines_touched(changes, measures, COUNTY)
+    assert touched["measure_id"].tolist() == ["black", "gap", "later"]

@@ -330,7 +330,9 @@ def baselines_touched(
     """Measures whose baseline value the new release revised (or no longer gives).
 
     A measure is touched when its metric (or what the metric was renamed to) has a
-    revised, suppressed or newly given value for ``geography`` in its baseline year.
+    revised, suppressed or newly given value for ``geography`` in its baseline year: the
+    whole population's value, or for a group's measure that group's (both groups' for a
+    gap, ``"gap:<group a>|<group b>"``).
     """
     columns = ["measure_id", "measure", "metric", "year", "old", "new", "change"]
     renamed = changes[changes["change"] == "metric_renamed"]
@@ -339,16 +341,19 @@ def baselines_touched(
         changes["change"].isin(["value_revised", "value_suppressed", "value_filled"])
         & (changes["geography"] == str(geography))
     ]
-    if "subgroup" in values:
-        values = values[values["subgroup"].isna() | (values["subgroup"] == "All")]
     rows = []
     for m in measures:
         metric, base = m.get("metric"), m.get("baseline") or {}
         if not metric or base.get("year") in (None, ""):
             continue
+        subgroup = str(m.get("subgroup") or "")
+        # A group's measure reads the race and ethnicity table; a gap reads both groups.
+        groups = subgroup.removeprefix("gap:").split("|") if subgroup else []
+        same_group = values["subgroup"].isin(groups) if groups else values["subgroup"].isna()
         hit = values[
             values["variable"].isin([metric, new_name.get(metric, metric)])
             & (values["year"] == int(base["year"]))
+            & same_group
         ]
         for r in hit.itertuples():
             rows.append((m.get("id"), m.get("name"), metric, int(base["year"]), r.old, r.new,

@@ -515,7 +515,8 @@ def release_report_html(refresh: ReleaseRefresh, place_key: str) -> str:
     if not here.empty:
         out.append(views.heading("Values revised for this place", 4))
         out.append(views.table(
-            [(r.variable, "" if pd.isna(r.year) else int(r.year), _fmt(r.old), _fmt(r.new),
+            [(r.variable + ("" if pd.isna(r.subgroup) else f" ({r.subgroup})"),
+              "" if pd.isna(r.year) else int(r.year), _fmt(r.old), _fmt(r.new),
               rel.CHANGE_LABELS[r.change]) for r in here.head(60).itertuples()],
             ["Metric", "Year", "Old", "New", "Change"],
         ))  # fmt: skip
