@@ -352,8 +352,7 @@ def fill_step10(store: PlanStore, framework) -> None:
                 actuals.add({"measure_id": m["id"], "date": f"{year + n}-12-31",
                              "value": round(start + step * n, 4), "source": "Example values",
                              "note": ""})  # fmt: skip
-    wins = sustain._table(sustain.win_fields(measures), store, sustain.WINS_SECTION, "", "",
-                          None, "what")  # fmt: skip
+    wins = sustain.wins_table(store, measures)
     first = measures[0]["id"] if measures else None
     for what, date, strategy, thanks in (
         ("The library's job desk opened on Saturdays", "2027-02-06", "Job help where people "
@@ -366,8 +365,7 @@ def fill_step10(store: PlanStore, framework) -> None:
         if first:
             record["measure_id"] = first
         wins.add(record)
-    calendar = sustain._table(sustain.calendar_fields(), store, sustain.CALENDAR_SECTION, "",
-                              "", None, "event")  # fmt: skip
+    calendar = sustain.calendar_table(store)
     for event, kind, date, office, ask in (
         ("County board election", "election", "2027-11-02", "County board",
          "Keep the coalition's coordinator in the county budget."),
@@ -376,8 +374,7 @@ def fill_step10(store: PlanStore, framework) -> None:
     ):  # fmt: skip
         calendar.add({"event": event, "kind": kind, "date": date, "office": office, "ask": ask})
     planned = sustain.records(store, sustain.SUSTAIN_SECTION)
-    engagement = sustain._table(sustain.engagement_fields(planned), store,
-                                sustain.ENGAGEMENT_SECTION, "", "", None, "activity")  # fmt: skip
+    engagement = sustain.engagement_table(store, planned)
     record = {
         "activity": "Community check-in on the plan's first months", "date": "2027-03-14",
         "reached": 42, "notes": "Held at the library with childcare and interpretation.",
@@ -385,8 +382,7 @@ def fill_step10(store: PlanStore, framework) -> None:
     if planned and planned[0].get("id"):
         record["planned_id"] = planned[0]["id"]
     engagement.add(record)
-    funding = sustain._table(sustain.funding_fields(), store, sustain.FUNDING_SECTION, "", "",
-                             None, "item")  # fmt: skip
+    funding = sustain.funding_table(store)
     funding.add({"item": "Coalition coordinator (two years)", "date": "2027-01-15",
                  "needed": 160000, "secured": 80000, "funder": "Linden Community Foundation",
                  "status": "pledged", "contact": {"name": "Maren Oduya",
