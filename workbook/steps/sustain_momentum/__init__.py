@@ -21,6 +21,10 @@ release comparison live in :mod:`workbook.analysis.scorecard` and
 case for funding, annual progress report, public scorecard) are
 :class:`~workbook.display.document.Document` objects that :mod:`workbook.map.render`
 writes as HTML, DOCX and PDF.
+
+The package: :mod:`.records` (the sections, what their records mean, a new release),
+:mod:`.forms` (the forms and their checks), :mod:`.charts`, :mod:`.documents` (the
+one-page documents and the MAP's part); this module holds the notebook's views.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from workbook.data.dataset import open_release
 from workbook.display import views
 from workbook.display.document import Document
 from workbook.display.live import Live, LiveViews
+from workbook.errors import ParameterError
 from workbook.forms import RecordTable
 from workbook.plan.public import PublicPlan
 from workbook.session import Session
@@ -232,7 +237,13 @@ class SustainMomentum(LiveViews):
         rows = refresh.touched if refresh is not None else pd.DataFrame()
         hit = rows[rows["measure_id"] == measure_id] if not rows.empty else rows
         if hit.empty:
-            raise ValueError(f"the last release report flagged no baseline of '{measure_id}'")
+            raise ParameterError(
+                "measure_id",
+                measure_id,
+                "the last release report flagged no baseline of it",
+                "Show the release report first (release()), then decide one of the measures "
+                "it lists",
+            )
         row = hit.iloc[0]
         return self.baselines_table.add({
             "measure_id": measure_id, "release": refresh.new, "old": sc.number(row["old"]),
