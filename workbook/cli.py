@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbook.errors import WorkbookError, printable
+from workbook.errors import ParameterError, WorkbookError, printable
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -106,6 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("folder", help="folder holding the downloaded CSV files")
     imp.add_argument("--release", default=None, help="label for this release, e.g. '2025'")
+    imp.add_argument(
+        "--renamed", action="append", default=[], metavar="OLD=NEW",
+        help="a column the new release renamed, for the what-changed report (repeatable)",
+    )  # fmt: skip
+    changes = data_commands.add_parser(
+        "changes", help="what changed between two kept releases (summary, and a CSV table)"
+    )
+    changes.add_argument("old", help="the earlier release, e.g. 2025")
+    changes.add_argument("new", help="the later release, e.g. 2026")
+    changes.add_argument("--csv", default="", help="write every change to this CSV file")
+    changes.add_argument(
+        "--renamed", action="append", default=[], metavar="OLD=NEW",
+        help="a column the new release renamed (repeatable)",
+    )  # fmt: skip
     describe = data_commands.add_parser("describe", help="what the data in use holds")
     describe.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
     data_commands.add_parser("sample", help="regenerate the bundled synthetic sample")
@@ -291,16 +305,34 @@ def _print_releases() -> None:
         print(f"  {m['release']}: {span}, imported {str(m.get('imported_at', ''))[:10]}")
 
 
-def _print_release_changes(old: str, new: str) -> None:
+def _renames(pairs: list[str]) -> dict[str, str]:
+    renames = {}
+    for pair in pairs:
+        old, _, new = pair.partition("=")
+        if not (old.strip() and new.strip()):
+            raise ParameterError(
+                "renamed", pair, "is not of the form OLD=NEW", "e.g. --renamed share_employed="
+                "share_employed_adults",
+            )  # fmt: skip
+        renames[old.strip()] = new.strip()
+    return renames
+
+
+def _print_release_changes(old: str, new: str, renamed=(), csv: str = "") -> None:
     from workbook.analysis import releases
     from workbook.data.dataset import open_release
 
     changes = releases.compare_releases(
-        releases.tables_of(open_release(old)), releases.tables_of(open_release(new))
+        releases.tables_of(open_release(old)),
+        releases.tables_of(open_release(new)),
+        _renames(list(renamed)),
     )
     print(f"What changed from release {old} to release {new}:")
     for line in releases.summary(changes, f"release {old}", f"release {new}"):
         print(f"  {line}")
+    if csv:
+        changes.to_csv(csv, index=False)
+        print(f"Every change, one row each: {csv}")
 
 
 def _data(args: argparse.Namespace) -> int:
@@ -314,9 +346,13 @@ def _data(args: argparse.Namespace) -> int:
             earlier = list_releases()
             report = import_release(Path(args.folder), args.release)
             if earlier:
-                _print_release_changes(earlier[-1]["release"], report.manifest["release"])
+                latest = report.manifest["release"]
+                _print_release_changes(earlier[-1]["release"], latest, args.renamed)
         print(report.describe())
         print("Notebooks and the workbook command now use this data when no data_dir is given.")
+        return 0
+    if args.data_command == "changes":
+        _print_release_changes(args.old, args.new, args.renamed, args.csv)
         return 0
     if args.data_command == "describe":
         from workbook.data.dataset import open_dataset

@@ -257,3 +257,26 @@ def test_a_groups_baseline_is_flagged_only_by_that_groups_values():
     ]  # fmt: skip
     touched = releases.baselines_touched(changes, measures, COUNTY)
     assert touched["measure_id"].tolist() == ["black", "gap", "later"]
+
+
+def test_data_changes_writes_every_change_to_a_csv_and_takes_a_rename_map(tmp_path, home, capsys):
+    first = copy_sample(tmp_path / "release-1")
+    second, _ = second_release(tmp_path, add_year=False, revise=False)
+    frame = read(second)
+    frame[RENAMED[1]] = frame[RENAMED[1]] + 0.01  # renamed and revised: not found by values
+    frame.to_csv(second / "county_longitudinal.csv", index=False)
+    import_release(first, "2025")
+    import_release(second, "2026")
+    table = tmp_path / "changes.csv"
+    assert main(["data", "changes", "2025", "2026", "--csv", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert "Metrics removed: share_homeless." in out and "Metrics added" in out
+    mapped = ["--renamed", "=".join(RENAMED), "--csv", str(table)]
+    assert main(["data", "changes", "2025", "2026", *mapped]) == 0
+    out = capsys.readouterr().out
+    assert "Metrics renamed: share_homeless -> share_homeless_people." in out
+    written = pd.read_csv(table)
+    assert list(written.columns) == list(releases.COLUMNS)
+    assert set(written["change"]) == {"metric_renamed", "value_revised"}
+    assert main(["data", "changes", "2025", "2026", "--renamed", "nonsense"]) == 2
+    assert "OLD=NEW" in capsys.readouterr().err
