@@ -459,3 +459,19 @@ def test_in_view_mode_the_documents_are_not_written(plan, tmp_path, monkeypatch)
     assert "written when the notebook runs in edit mode" in shown.data
     assert not list((tmp_path / "view").glob("*.html"))
     assert views.actuals_table.read_only
+
+
+def test_progress_and_funding_charts():
+    actuals = [{"measure_id": "m-jobs", "date": "2026-03-31", "value": 150}]
+    card = sc.scorecard(MEASURES, actuals, TODAY)
+    spec = step10.progress_chart(card, actuals).to_dict()
+    values = [v for d in spec["datasets"].values() for v in d]
+    jobs = {(v["kind"], v["date"]) for v in values if v["measure"] == "People placed in jobs"}
+    # the baseline at its own date, the target at the end of its year, each actual
+    assert jobs == {("Baseline", "2025-06-30"), ("Actual", "2026-03-31"),
+                    ("Target", "2027-12-31")}  # fmt: skip
+    assert "dashed straight line" in spec["description"]
+    empty = step10.progress_chart(card.iloc[0:0], []).to_dict()
+    assert "Nothing to show yet" in empty["description"]
+    money = step10.funding_over_time([], [])
+    assert "No funding recorded yet" in step10.funding_chart(money).to_dict()["description"]

@@ -199,7 +199,7 @@ def stored_forecast(measure: Mapping) -> float | None:
 
 SCORECARD_COLUMNS = (
     "measure_id", "measure", "unit", "direction", "level", "pillar", "owners", "frequency",
-    "baseline", "baseline_year", "latest", "latest_date", "target", "target_year",
+    "baseline", "baseline_year", "baseline_date", "latest", "latest_date", "target", "target_year",
     "forecast", "forecast_source", "values", "status", "status_label", "reason",
 )  # fmt: skip
 
@@ -235,6 +235,7 @@ def scorecard(
             "owners": ", ".join(owners) or "no owner",
             "frequency": str(m.get("frequency") or ""),
             "baseline": number(base.get("value")), "baseline_year": base.get("year"),
+            "baseline_date": None if baseline_date(m) is None else baseline_date(m).isoformat(),
             "latest": None if latest is None else float(latest["value"]),
             "latest_date": None if latest is None else latest["date"].date().isoformat(),
             "target": number(target.get("value")), "target_year": target.get("year"),

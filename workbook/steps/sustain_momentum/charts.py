@@ -26,11 +26,14 @@ def progress_chart(card: pd.DataFrame, actuals: Sequence[Mapping], synthetic: bo
     points = [{"measure": names[r.measure_id], "date": r.date.date().isoformat(),
                "value": float(r.value), "kind": "Actual"} for r in frame.itertuples()]  # fmt: skip
     for r in card.itertuples():
-        for kind, value, year in (("Baseline", r.baseline, r.baseline_year),
-                                  ("Target", r.target, r.target_year)):  # fmt: skip
-            if sc.number(value) is not None and sc.year_end(year) is not None:
-                points.append({"measure": r.measure, "date": sc.year_end(year).isoformat(),
-                               "value": float(value), "kind": kind})  # fmt: skip
+        target_day = sc.year_end(r.target_year)
+        for kind, value, day in (
+            ("Baseline", r.baseline, r.baseline_date),
+            ("Target", r.target, None if target_day is None else target_day.isoformat()),
+        ):
+            if sc.number(value) is not None and day:
+                points.append({"measure": r.measure, "date": day, "value": float(value),
+                               "kind": kind})  # fmt: skip
     if not points:
         return nothing_yet(title, "No baselines, targets or values recorded yet.", synthetic)
     data = pd.DataFrame(points)
@@ -45,14 +48,20 @@ def progress_chart(card: pd.DataFrame, actuals: Sequence[Mapping], synthetic: bo
                  alt.Tooltip("value:Q", title="Value", format=",.4g")],
     )  # fmt: skip
     line = base.transform_filter(alt.datum.kind == "Actual").mark_line()
+    # the straight line from baseline to target that the status rule compares with
+    path = (
+        base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["Baseline", "Target"]))
+        .mark_line(strokeDash=[4, 3])
+        .encode(color=alt.value(MUTED))
+    )
     chart = (
-        alt.layer(line, base.mark_point(filled=True, size=60))
+        alt.layer(path, line, base.mark_point(filled=True, size=60))
         .properties(width=220, height=120)
         .facet(facet=alt.Facet("measure:N", title=None), columns=3)
-        .resolve_scale(y="independent")
+        .resolve_scale(x="independent", y="independent")
     )
     return finish(chart, title, f"{card.shape[0]} measures; actual values against baseline "
-                  "and target.", synthetic)  # fmt: skip
+                  "and target, and the dashed straight line between them.", synthetic)  # fmt: skip
 
 
 def funding_chart(frame: pd.DataFrame, synthetic: bool = False):
