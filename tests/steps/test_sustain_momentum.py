@@ -475,3 +475,36 @@ def test_progress_and_funding_charts():
     assert "Nothing to show yet" in empty["description"]
     money = step10.funding_over_time([], [])
     assert "No funding recorded yet" in step10.funding_chart(money).to_dict()["description"]
+
+
+def test_actuals_from_an_excel_file(session, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Measure", "Date", "Value", "Source", "Note"])
+    sheet.append(["People placed in jobs", dt.date(2026, 6, 30), 210, "Centre", "Q2"])
+    sheet.append(["m-jobs", "2026-09-30", 240, "Centre", "Q3 (by id)"])
+    path = tmp_path / "actuals.xlsx"
+    book.save(path)
+    table = SustainMomentum(session, today=TODAY).actuals_table
+    report = table.import_csv(path.read_bytes())
+    assert report.ok, report.problems
+    saved = sorted((r["date"], r["value"]) for r in table.records())
+    assert saved == [("2026-06-30", 210), ("2026-09-30", 240)]
+
+
+def test_a_later_release_records_revisions_not_repetitions():
+    import pandas as pd
+
+    table = pd.DataFrame({"year": [2019, 2020, 2021], "state": "98", "county": "031",
+                          "share_employed": [0.80, 0.81, 0.82]})  # fmt: skip
+    measures = [MEASURES[0]]
+    first = sc.metric_actuals(measures, table, "county", "98031", "2025")
+    assert [(a["date"], a["release"]) for a in first] == [
+        ("2019-12-31", "2025"), ("2020-12-31", "2025"), ("2021-12-31", "2025")]  # fmt: skip
+    table.loc[1, "share_employed"] = 0.79  # 2020 revised
+    table.loc[2, "share_employed"] = 0.82001  # 2021 re-rounded only
+    later = sc.metric_actuals(measures, table, "county", "98031", "2026", first)
+    assert [(a["date"], a["value"], a["release"]) for a in later] == [
+        ("2020-12-31", 0.79, "2026")]  # fmt: skip

@@ -33,6 +33,7 @@ FREQUENCY_WORDS = {
     "every_two_years": "two years",
 }
 NEITHER_BAND = 0.05  # a measure with no better direction is on track within 5% of its aim
+ROUNDING = 5e-4  # two values closer than this (relative) are the same value re-rounded
 
 STATUS_RULE = (
     "Each measure gets one status, decided in this order. "
@@ -268,13 +269,20 @@ def metric_actuals(
     """New actual records for the metric-linked measures from one release's table.
 
     Each year after the measure's baseline year that has a value becomes an actual dated
-    31 December of that year, recorded with ``release``; a (measure, year) this release
-    already gave is not repeated. Subgroup measures are left to their own entry.
+    31 December of that year, recorded with ``release``; a value already recorded for that
+    measure and year (by this release, or the same value within rounding by an earlier
+    one) is not repeated, so a revision is recorded and a repetition is not. Subgroup
+    measures are left to their own entry.
     """
     state, code = str(geography)[:2], str(geography)[2:]
     rows = table[(table["state"] == state) & (table[kind] == code)]
     done = {(str(a.get("measure_id")), str(a.get("date"))[:4], a.get("release"))
             for a in recorded}  # fmt: skip
+    known: dict[tuple[str, str], list[float]] = {}
+    for a in recorded:
+        value = number(a.get("value"))
+        if value is not None:
+            known.setdefault((str(a.get("measure_id")), str(a.get("date"))[:4]), []).append(value)
     out = []
     for m in measures:
         metric = m.get("metric")
@@ -285,7 +293,10 @@ def metric_actuals(
         if base_year not in (None, ""):
             found = found[found["year"] > int(base_year)]
         for year, value in zip(found["year"], found[metric], strict=True):
-            if (str(m["id"]), str(int(year)), release) in done:
+            key = (str(m["id"]), str(int(year)))
+            if (*key, release) in done or any(
+                abs(value - v) <= ROUNDING * max(abs(value), abs(v)) for v in known.get(key, [])
+            ):
                 continue
             out.append({
                 "measure_id": str(m["id"]), "date": f"{int(year)}-12-31",
