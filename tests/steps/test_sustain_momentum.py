@@ -508,3 +508,11 @@ def test_a_later_release_records_revisions_not_repetitions():
     later = sc.metric_actuals(measures, table, "county", "98031", "2026", first)
     assert [(a["date"], a["value"], a["release"]) for a in later] == [
         ("2020-12-31", 0.79, "2026")]  # fmt: skip
+
+
+def test_a_revised_value_is_the_latest_for_its_date():
+    m = measure(base=(10, "2024-12-31"), target=(20, 2026))
+    actuals = [{"measure_id": "m", "date": "2026-06-30", "value": v, "release": r}
+               for v, r in ((12, "2025"), (19, "2026"))]  # fmt: skip
+    row = sc.scorecard([m], actuals, TODAY).iloc[0]
+    assert row["latest"] == 19 and row["status"] == sc.ON_TRACK

@@ -163,7 +163,8 @@ def actuals_frame(actuals: Sequence[Mapping]) -> pd.DataFrame:
     frame = pd.DataFrame([{c: a.get(c) for c in columns} for a in actuals], columns=columns)
     frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    return frame.dropna(subset=["date", "value"]).sort_values(["measure_id", "date"])
+    # stable: of two values for one date, the one recorded later (a revision) comes last
+    return frame.dropna(subset=["date", "value"]).sort_values(["measure_id", "date"], kind="stable")
 
 
 def trend_forecast(measure: Mapping, history: pd.DataFrame) -> float | None:
