@@ -513,6 +513,6 @@ def test_a_later_release_records_revisions_not_repetitions():
 def test_a_revised_value_is_the_latest_for_its_date():
     m = measure(base=(10, "2024-12-31"), target=(20, 2026))
     actuals = [{"measure_id": "m", "date": "2026-06-30", "value": v, "release": r}
-               for v, r in ((12, "2025"), (19, "2026"))]  # fmt: skip
+               for v, r in ((19, "2025"), (12, "2026"))]  # fmt: skip
     row = sc.scorecard([m], actuals, TODAY).iloc[0]
-    assert row["latest"] == 19 and row["status"] == sc.ON_TRACK
+    assert row["latest"] == 12 and row["status"] == sc.OFF_TRACK

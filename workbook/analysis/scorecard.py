@@ -125,8 +125,9 @@ def measure_status(
     """
     start = baseline_date(measure)
     points = sorted(
-        (d, v) for d, v in ((parse_date(d), number(v)) for d, v in values)
-        if d is not None and v is not None
+        ((d, v) for d, v in ((parse_date(d), number(v)) for d, v in values)
+         if d is not None and v is not None),
+        key=lambda point: point[0],  # by date only: a later record for the same date wins
     )  # fmt: skip
     base_value = number((measure.get("baseline") or {}).get("value"))
     if base_value is None and points:  # no baseline: the first value recorded serves as one
