@@ -516,3 +516,11 @@ def test_a_revised_value_is_the_latest_for_its_date():
                for v, r in ((19, "2025"), (12, "2026"))]  # fmt: skip
     row = sc.scorecard([m], actuals, TODAY).iloc[0]
     assert row["latest"] == 12 and row["status"] == sc.OFF_TRACK
+
+
+def test_scorecard_rows_read_as_a_person_writes_them():
+    actuals = [{"measure_id": "m-jobs", "date": "2026-09-30", "value": 250}]
+    rows = step10.scorecard_rows(sc.scorecard(MEASURES, actuals, TODAY))
+    assert rows[0][2:5] == ("0.7887 (2018)", "", "0.85 (2030)")
+    assert rows[1][2:5] == ("100 (2025)", "250 (2026-09-30)", "300 (2027)")
+    assert rows[2][2:5] == ("", "", "")

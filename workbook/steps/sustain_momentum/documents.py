@@ -164,7 +164,8 @@ def annual_report(plan: PublicPlan, session: Session, today: dt.date) -> Documen
         Part("Early wins", (BulletList(_win_items(plan)),) if _win_items(plan)
              else (Paragraph("No wins are recorded yet."),)),
         Part("Engagement", (Paragraph(
-            f"{len(engaged)} engagement activities reached {reached:,} people."),)),
+            f"{len(engaged)} engagement "
+            f"{'activity' if len(engaged) == 1 else 'activities'} reached {reached:,} people."),)),
         Part("New data", tuple(data_blocks)),
         Part("Funding", tuple(_funding_blocks(plan))),
     ]  # fmt: skip

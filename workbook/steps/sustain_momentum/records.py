@@ -138,6 +138,11 @@ def fmt_number(value: Any) -> str:
 
 def _with_when(value: Any, when: Any) -> str:
     shown = fmt_number(value)
+    year = sc.number(when)
+    if year is not None and year == int(year):
+        when = int(year)  # a year held as 2018.0 in a table reads 2018
+    elif when is not None and not isinstance(when, str):
+        when = None  # a missing year (NaN)
     return f"{shown} ({when})" if when and shown else shown
 
 
