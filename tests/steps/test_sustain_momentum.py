@@ -286,6 +286,20 @@ def test_engagement_planned_against_happened_and_funding_over_time(session):
 
 
 def test_documents_build_offline_without_private_data(session, tmp_path):
+    save(session.plan, "step5.priorities", {"predictors": ["Housing stability"]})
+    save(
+        session.plan,
+        "step7.vision",
+        {
+            "drafts": [],
+            "vote_id": None,
+            "adopted": {
+                "text": "Together we keep Linden moving",
+                "date": "2026-09-01",
+                "draft_id": "d1",
+            },
+        },
+    )
     views = SustainMomentum(session, today=TODAY)
     fill(views)
     views.actuals_table.add({"measure_id": "m-jobs", "date": "2026-09-30", "value": 250})
@@ -304,6 +318,8 @@ def test_documents_build_offline_without_private_data(session, tmp_path):
     assert "&lt;script&gt;" in wins and "City Library" in wins
     packet = (tmp_path / "docs" / "briefing-packet.html").read_text(encoding="utf-8")
     assert "Keep the coordinator" in packet and "On track" in packet
+    assert "Where the plan focuses" in packet and "Housing stability" in packet
+    assert "Together we keep Linden moving" in packet
     case = (tmp_path / "docs" / "funding-case.html").read_text(encoding="utf-8")
     assert "60,000 dollars secured of 80,000 dollars needed" in case
 

@@ -122,10 +122,15 @@ def briefing_packet(plan: PublicPlan, session: Session, today: dt.date) -> Docum
     ]
     if vision.get("text"):
         plan_blocks.append(Callout("Our vision", str(vision["text"]), kind="key"))
+    priorities = (value_of(plan, "step5.priorities") or {}).get("predictors") or []
+    if priorities:
+        plan_blocks.append(Paragraph("Where the plan focuses:"))
+        plan_blocks.append(BulletList(tuple(str(p) for p in priorities)))
+    wins = _win_items(plan)
+    won: list[Block] = [Paragraph("Early wins:"), BulletList(wins)] if wins else []
     parts = [
         Part("The plan in brief", tuple(plan_blocks)),
-        Part("Progress so far", (*_progress_blocks(plan, session, today),
-                                 *([BulletList(_win_items(plan))] if _win_items(plan) else []))),
+        Part("Progress so far", (*_progress_blocks(plan, session, today), *won)),
         Part("What we ask of you", (BulletList(tuple(asks)),) if asks else (
             Paragraph("Meet the coalition, keep the plan's measures in your reports, and "
                       "protect its funding in the budget."),)),
