@@ -329,7 +329,7 @@ def _print_release_changes(old: str, new: str, renamed=(), csv: str = "") -> Non
     )
     print(f"What changed from release {old} to release {new}:")
     for line in releases.summary(changes, f"release {old}", f"release {new}"):
-        print(f"  {line}")
+        print(f"  {printable(line)}")  # column names come from the files: no control codes
     if csv:
         changes.to_csv(csv, index=False)
         print(f"Every change, one row each: {csv}")

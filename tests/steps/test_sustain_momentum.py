@@ -540,3 +540,20 @@ def test_scorecard_rows_read_as_a_person_writes_them():
     assert rows[0][2:5] == ("0.7887 (2018)", "", "0.85 (2030)")
     assert rows[1][2:5] == ("100 (2025)", "250 (2026-09-30)", "300 (2027)")
     assert rows[2][2:5] == ("", "", "")
+
+
+def test_the_release_report_escapes_what_the_files_say():
+    import pandas as pd
+
+    from workbook.analysis import releases as rel
+
+    changes = pd.DataFrame({
+        "change": ["metric_added", "value_revised"], "table": ["county_longitudinal"] * 2,
+        "geography": [None, "98031"], "year": [None, 2019], "subgroup": [None, None],
+        "variable": ["<script>x</script>", "<b>share</b>"], "old": [None, 1.0], "new": [None, 2.0],
+    })  # fmt: skip
+    refresh = step10.ReleaseRefresh("2025", "2026", changes, rel.baselines_touched(
+        changes, [], "98031"), [])  # fmt: skip
+    html = step10.release_report_html(refresh, "98031")
+    assert "<script>x" not in html and "&lt;script&gt;x" in html
+    assert "<b>share" not in html and "&lt;b&gt;share" in html
