@@ -9,7 +9,9 @@ audiences, a release plan (one spokesperson agreed to be named, one did not), th
 coalition's own additions to the word list and an approving sign-off; Step 7's vision,
 a theory of change of eight outcomes and three interventions and a logic model,
 submitted and approved (the findings it selects come from Step 6, when the plan has
-them); and part of each review checklist.
+them); Step 8's measures for that logic model; Step 10's values for those measures, two
+early wins, an election and budget calendar, engagement that happened and funding; and
+part of each review checklist.
 Every person, organisation, email address and phone number is invented.
 
 The records go through the same forms and views the notebooks use, so they pass the same
@@ -49,6 +51,7 @@ from workbook.steps import local_government_readiness as readiness  # noqa: E402
 from workbook.steps import measurement_and_sustainability as measurement  # noqa: E402
 from workbook.steps import review  # noqa: E402
 from workbook.steps import strategic_actions as strategy  # noqa: E402
+from workbook.steps import sustain_momentum as sustain  # noqa: E402
 from workbook.steps import use_the_metrics as metrics  # noqa: E402
 from workbook.steps.initial_understanding import local as local_data  # noqa: E402
 
@@ -318,6 +321,7 @@ def fill(store: PlanStore) -> None:
     fill_step8(store)  # measures for the logic model Step 7 approved
     fill_step9(store)
     save_checklist(store, framework, 9)
+    fill_step10(store, framework)
 
 
 def fill_step9(store: PlanStore) -> None:
@@ -654,6 +658,70 @@ def fill_step7(store: PlanStore) -> None:
                      by="Reviewer (example)", date="2027-01-07")  # fmt: skip
     strategy.approve(store, version["number"], "Coalition steering committee", "2027-01-12")
     save_checklist(store, framework, 7)
+
+
+def fill_step10(store: PlanStore, framework) -> None:
+    """Step 10 from what the plan holds: values for Step 8's measures (none without them),
+    two wins, a calendar, engagement that happened and funding (a private contact)."""
+    measures = sustain.measures_of(store)
+    if measures:
+        actuals = sustain.actuals_table(store, measures)
+        for m in measures:
+            base, target = m.get("baseline") or {}, m.get("target") or {}
+            start = sustain.sc.number(base.get("value"))
+            aim = sustain.sc.number(target.get("value"))
+            year = int(base["year"]) if str(base.get("year") or "").isdigit() else 2025
+            if start is None:
+                continue
+            step = (aim - start) / 4 if aim is not None else 0.0
+            for n in (1, 2):
+                actuals.add({"measure_id": m["id"], "date": f"{year + n}-12-31",
+                             "value": round(start + step * n, 4), "source": "Example values",
+                             "note": ""})  # fmt: skip
+    wins = sustain.wins_table(store, measures)
+    first = measures[0]["id"] if measures else None
+    for what, date, approach, thanks in (
+        ("The library's job desk opened on Saturdays", "2027-02-06", "Job help where people "
+         "already go", "Linden Public Library"),
+        ("Bus route 7 runs every 15 minutes at rush hour", "2027-05-03", "Reliable transit "
+         "to jobs", "Linden Transit Authority"),
+    ):  # fmt: skip
+        record = {"what": what, "date": date, "strategy": approach, "thanks": thanks,
+                  "evidence": "Reported at the coalition's monthly meeting."}  # fmt: skip
+        if first:
+            record["measure_id"] = first
+        wins.add(record)
+    calendar = sustain.calendar_table(store)
+    for event, kind, date, office, ask in (
+        ("County board election", "election", "2027-11-02", "County board",
+         "Keep the coalition's coordinator in the county budget."),
+        ("County budget adopted", "budget", "2028-06-15", "County board",
+         "Fund the Saturday job desk for two more years."),
+    ):  # fmt: skip
+        calendar.add({"event": event, "kind": kind, "date": date, "office": office, "ask": ask})
+    planned = sustain.records(store, sustain.SUSTAIN_SECTION)
+    engagement = sustain.engagement_table(store, planned)
+    record = {
+        "activity": "Community check-in on the plan's first months", "date": "2027-03-14",
+        "reached": 42, "notes": "Held at the library with childcare and interpretation.",
+    }  # fmt: skip
+    if planned and planned[0].get("id"):
+        record["planned_id"] = planned[0]["id"]
+    engagement.add(record)
+    funding = sustain.funding_table(store)
+    funding.add({"item": "Coalition coordinator (two years)", "date": "2027-01-15",
+                 "needed": 160000, "secured": 80000, "funder": "Linden Community Foundation",
+                 "status": "pledged", "contact": {"name": "Maren Oduya",
+                 "organisation": "Linden Community Foundation",
+                 "email": "m.oduya@lindenfoundation.example"}})  # fmt: skip
+    funding.add({
+        "item": "Saturday job desk", "date": "2027-04-01", "needed": 30000, "secured": 30000,
+        "funder": "County workforce board", "status": "secured",
+    })  # fmt: skip
+    form = review.checklist(SimpleNamespace(step=framework.step(10), plan=store))
+    for item in framework.step(10)["checklist"][:2]:
+        form.set_value(item["id"], True)
+    assert form.save(), form.validate()
 
 
 def fixed(data: dict) -> dict:

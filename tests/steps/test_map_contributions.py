@@ -43,6 +43,7 @@ def test_steps_contribute_where_the_guide_says():
         (1, "how_we_got_here"), (2, "how_we_got_here"), (2, "findings"),
         (3, "how_we_got_here"), (4, "how_we_got_here"), (7, "theory_of_change"),
         (8, "measurement_plan"), (8, "sustainability"), (9, "how_we_got_here"),
+        (10, "sustainability"),
     ]  # fmt: skip
 
 

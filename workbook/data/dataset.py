@@ -15,7 +15,7 @@ from workbook.data.catalog import Catalog, load_catalog
 from workbook.data.importer import read_manifest
 from workbook.data.jurisdictions import Jurisdiction, build_index, find
 from workbook.data.schema import TABLES
-from workbook.data.sources import DataSource, prepared_folder, resolve
+from workbook.data.sources import DataSource, prepared_folder, release_dir, resolve
 from workbook.errors import DataSourceError, ParameterError
 
 
@@ -204,6 +204,17 @@ def open_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     if key not in _OPEN:
         _OPEN[key] = Dataset(folder, source)
     return _OPEN[key]
+
+
+def open_release(release: str) -> Dataset:
+    """A release kept by ``workbook data import --release`` (see ``sources.list_releases``)."""
+    folder = release_dir(release)
+    if read_manifest(folder) is None:
+        raise DataSourceError(
+            f"no release '{folder.name}' is kept: import it with 'workbook data import "
+            f"FOLDER --release {folder.name}' (workbook data describe lists the kept ones)"
+        )
+    return Dataset(folder, DataSource(folder, "release"))
 
 
 def find_jurisdiction(data, jurisdiction: object):

@@ -187,6 +187,18 @@ STEPS: tuple[StepEntry, ...] = (
         ),
         contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
+    StepEntry(
+        10,
+        sections=(
+            PlanSection("step10.actuals", "Actual values of the measures"),
+            PlanSection("step10.baselines", "Decisions on revised baselines"),
+            PlanSection("step10.wins", "Early wins"),
+            PlanSection("step10.calendar", "Election and budget calendar"),
+            PlanSection("step10.engagement", "Engagement that happened"),
+            PlanSection("step10.funding", "Funding", private=("contact",)),
+        ),
+        contributions={"sustainability": "map_sustainability"},
+    ),
 )
 
 
