@@ -41,7 +41,9 @@ def view(tmp_path, monkeypatch):
 def test_steps_contribute_where_the_guide_says():
     assert CONTRIBUTIONS == [
         (1, "how_we_got_here"), (2, "how_we_got_here"), (2, "findings"),
-        (3, "how_we_got_here"), (4, "how_we_got_here"), (9, "how_we_got_here"),
+        (3, "how_we_got_here"), (4, "how_we_got_here"),
+        (6, "how_we_got_here"), (6, "findings"), (6, "sustainability"),
+        (9, "how_we_got_here"),
     ]  # fmt: skip
 
 
