@@ -100,6 +100,7 @@ RELATIONS = (("Funds", "funds"), ("Partners with", "partners_with"), ("Competes 
 IDENTIFIER_KINDS = (("A person's name", "name"), ("A place or group that identifies someone", "other"))
 ANCHORS = (("Where it was", qual.ANCHORED), ("Moved: found elsewhere", qual.MOVED),
            ("Lost: no longer in the text", qual.LOST))
+NO_REGISTER = "Add stakeholders in Step 4 first (their record ids go here until then)."
 WITHHELD = "(not quoted: the people of this activity did not agree to be quoted)"
 
 
@@ -153,9 +154,8 @@ def group_fields(framework: Framework, stakeholders: Sequence[tuple[str, str]]) 
         ShortText("name", label="Working group", required=True, max_length=120),
         MultipleChoice("pillars", label="Focus: pillars", options=pillars),
         MultipleChoice("predictors", label="Focus: predictors", options=predictor_names(framework)),
-        MultipleChoice("members", label="Members (from the stakeholder register)",
-                       options=list(stakeholders)),
-        SingleChoice("lead", label="Lead", options=list(stakeholders)),
+        _some_of("members", "Members (from the stakeholder register)", stakeholders, NO_REGISTER),
+        _one_of("lead", "Lead", stakeholders, NO_REGISTER),
         ShortText("rhythm", label="Meets", max_length=120, help="e.g. every second Tuesday"),
     ]  # fmt: skip
 
@@ -165,7 +165,7 @@ def activity_fields(groups: Sequence[tuple[str, str]]) -> list[Field]:
         SingleChoice("type", label="Type", required=True, options=ACTIVITY_TYPES),
         Date("date", label="Date"),
         ShortText("place", label="Place", max_length=200),
-        SingleChoice("group_id", label="Working group", options=list(groups)),
+        _one_of("group_id", "Working group", groups, "Add working groups above first."),
         Number("reached", label="People reached", minimum=0, maximum=1_000_000, integer=True),
         LongText("demographics", label="Who was reached (aggregate only)", max_length=1000, rows=2,
                  help="Counts and groups only, e.g. '14 renters, 9 under 25': never names."),
@@ -184,7 +184,7 @@ def code_fields(framework: Framework, codes: Sequence[tuple[str, str]]) -> list[
     return [
         ShortText("name", label="Code", required=True, max_length=120),
         LongText("description", label="Description", max_length=3000, rows=2),
-        SingleChoice("parent", label="Parent code", options=list(codes)),
+        _one_of("parent", "Parent code", codes, "Save the parent code first."),
         MultipleChoice("pillars", label="Pillars", options=pillars),
         MultipleChoice("predictors", label="Predictors", options=predictor_names(framework)),
     ]
@@ -194,13 +194,13 @@ def excerpt_fields(
     sources: Sequence[tuple[str, str]], codes: Sequence[tuple[str, str]], redact
 ) -> list[Field]:
     return [
-        SingleChoice("source", label="Activity", required=True, options=list(sources)),
+        _one_of("source", "Activity", sources, "Add an engagement activity first.", required=True),
         Number("start", label="Starts at character", minimum=0, integer=True),
         Number("end", label="Ends at character", minimum=0, integer=True),
         Redacted("quote", label="Passage", required=True, redact=redact,
                  help="Copied exactly from the activity's material. Outside edit mode only a "
                  "copy with names, e-mails and phone numbers redacted is shown."),
-        MultipleChoice("codes", label="Codes", options=list(codes)),
+        _some_of("codes", "Codes", codes, "Add codes to the codebook first."),
         Redacted("memo", label="Memo", redact=redact),
         SingleChoice("anchor", label="Place in the source", options=ANCHORS,
                      help="Set when the activity's material is edited: moved or lost passages "
@@ -275,6 +275,20 @@ class Codebook(RecordTable):
         code = self.get(record_id)
         qual.check_deletable(code, self.store.get(EXCERPTS_SECTION).value or [])
         super().delete(record_id, force)
+
+
+def _one_of(name: str, label: str, options: Sequence[tuple[str, str]], missing: str,
+            **extra: Any) -> Field:
+    """A choice among saved records; a text box (of ids) while there are none to choose."""
+    if options:
+        return SingleChoice(name, label=label, options=list(options), **extra)
+    return ShortText(name, label=label, max_length=120, help=missing, **extra)
+
+
+def _some_of(name: str, label: str, options: Sequence[tuple[str, str]], missing: str) -> Field:
+    if options:
+        return MultipleChoice(name, label=label, options=list(options))
+    return TextList(name, label=label, help=missing)
 
 
 def _options(records: Sequence[Mapping[str, Any]], label: str) -> list[tuple[str, str]]:
