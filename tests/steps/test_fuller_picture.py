@@ -37,24 +37,79 @@ SECRET_NOTES = "Only in the private notes: Okonkwo family story about the evicti
 
 def upstream(store: PlanStore) -> None:
     """Steps 2, 4 and 5 as their contracts describe them, written directly."""
-    store.save("step2.insights", [{"id": "in1", "statement": "Rents are high.",
-                                   "metrics": ["share_affordable_80_ami"],
-                                   "pillars": ["neighborhoods"], "tag": "concern", "notes": ""}], 0)  # fmt: skip
-    store.save("step4.stakeholders", [
-        {"id": "sh1", "organisation": "Tenants Union", "status": "accepted",
-         "contact": {"name": "Maria Lopez", "email": "maria@example.org"}},
-        {"id": "sh2", "organisation": "Transit Agency", "status": "accepted", "contact": {}},
-    ], 0, private=["contact.email", "contact.name"])  # fmt: skip
-    store.save("step4.team", [{"id": "t1", "person": {"name": "Dev Patel"}, "role": "lead"}], 0,
-               private=["person.email", "person.phone"])  # fmt: skip
-    store.save("step5.priorities", {"predictors": ["Housing affordability", "Transportation access"],
-                                    "rationale": "", "decided_by": "vote",
-                                    "decided_on": "2026-11-01", "vote_id": None, "tie_rule": ""}, 0)  # fmt: skip
-    store.save("step5.local_data", [{"id": "ds1", "name": "Housing authority waiting list",
-                                     "source_id": None, "geography": "county", "file_name": "w.csv",
-                                     "imported_on": "2026-11-02", "rows": 10, "measures": [
-        {"id": "m1", "name": "Households waiting", "unit": "households", "direction": "lower",
-         "quality": "Strong", "notes": "", "predictor": "Housing affordability", "metric": None}]}], 0)  # fmt: skip
+    store.save(
+        "step2.insights",
+        [
+            {
+                "id": "in1",
+                "statement": "Rents are high.",
+                "metrics": ["share_affordable_80_ami"],
+                "pillars": ["neighborhoods"],
+                "tag": "concern",
+                "notes": "",
+            }
+        ],
+        0,
+    )
+    store.save(
+        "step4.stakeholders",
+        [
+            {
+                "id": "sh1",
+                "organisation": "Tenants Union",
+                "status": "accepted",
+                "contact": {"name": "Maria Lopez", "email": "maria@example.org"},
+            },
+            {"id": "sh2", "organisation": "Transit Agency", "status": "accepted", "contact": {}},
+        ],
+        0,
+        private=["contact.email", "contact.name"],
+    )
+    store.save(
+        "step4.team",
+        [{"id": "t1", "person": {"name": "Dev Patel"}, "role": "lead"}],
+        0,
+        private=["person.email", "person.phone"],
+    )
+    store.save(
+        "step5.priorities",
+        {
+            "predictors": ["Housing affordability", "Transportation access"],
+            "rationale": "",
+            "decided_by": "vote",
+            "decided_on": "2026-11-01",
+            "vote_id": None,
+            "tie_rule": "",
+        },
+        0,
+    )
+    store.save(
+        "step5.local_data",
+        [
+            {
+                "id": "ds1",
+                "name": "Housing authority waiting list",
+                "source_id": None,
+                "geography": "county",
+                "file_name": "w.csv",
+                "imported_on": "2026-11-02",
+                "rows": 10,
+                "measures": [
+                    {
+                        "id": "m1",
+                        "name": "Households waiting",
+                        "unit": "households",
+                        "direction": "lower",
+                        "quality": "Strong",
+                        "notes": "",
+                        "predictor": "Housing affordability",
+                        "metric": None,
+                    }
+                ],
+            }
+        ],
+        0,
+    )
 
 
 @pytest.fixture
@@ -66,22 +121,46 @@ def picture(edit_session):
 
 def coded(picture: FullerPicture, consent: str = "quote_anonymous") -> dict:
     """A group, an activity with notes, two codes and two excerpts."""
-    group = picture.groups().add({"name": "Housing", "members": ["sh1", "sh2"], "lead": "sh1",
-                                  "predictors": ["Housing affordability"]})  # fmt: skip
+    group = picture.groups().add(
+        {
+            "name": "Housing",
+            "members": ["sh1", "sh2"],
+            "lead": "sh1",
+            "predictors": ["Housing affordability"],
+        }
+    )
     picture.reload()
-    source = picture.activities().add({
-        "type": "focus_group", "date": "2026-12-01", "group_id": group, "reached": 12,
-        "demographics": "8 renters", "consent": consent, "material": {"text": NOTES},
-    })  # fmt: skip
+    source = picture.activities().add(
+        {
+            "type": "focus_group",
+            "date": "2026-12-01",
+            "group_id": group,
+            "reached": 12,
+            "demographics": "8 renters",
+            "consent": consent,
+            "material": {"text": NOTES},
+        }
+    )
     rent = picture.codebook().add({"name": "Rent", "predictors": ["Housing affordability"]})
     moving = picture.codebook().add({"name": "Moving", "description": "Forced moves."})
     bus = picture.codebook().add({"name": "Bus", "predictors": ["Transportation access"]})
     picture.reload()
-    first = picture.add_excerpt(source, "The rent went up again and we had to move. Call Maria "
-                                "Lopez at 555-013-2288", [rent, moving], "Memo on rent.")  # fmt: skip
+    first = picture.add_excerpt(
+        source,
+        "The rent went up again and we had to move. Call Maria Lopez at 555-013-2288",
+        [rent, moving],
+        "Memo on rent.",
+    )
     second = picture.add_excerpt(source, "The bus to work takes an hour.", [bus], "Bus memo.")
-    return {"group": group, "source": source, "rent": rent, "moving": moving, "bus": bus,
-            "first": first, "second": second}  # fmt: skip
+    return {
+        "group": group,
+        "source": source,
+        "rent": rent,
+        "moving": moving,
+        "bus": bus,
+        "first": first,
+        "second": second,
+    }
 
 
 # --- the contract and privacy ------------------------------------------------------------
@@ -102,17 +181,23 @@ def test_sections_follow_the_contract_and_private_fields_match_the_forms(picture
     public = picture.activities().records(public=True)[0]
     assert "text" not in public["material"]
     excerpt = picture.excerpts().records(public=True)[0]
-    assert excerpt["quote"] == {"shown": "The rent went up again and we had to move. Call [name] "
-                                "at [phone]"}  # fmt: skip
+    assert excerpt["quote"] == {
+        "shown": "The rent went up again and we had to move. Call [name] at [phone]"
+    }
 
 
 def test_identifiers_are_flagged_while_coding():
-    found = qual.find_identifiers("Mail ana@x.org or call +1 (555) 013-2288; ask Dev Patel.",
-                                  ["Dev Patel"])  # fmt: skip
+    found = qual.find_identifiers(
+        "Mail ana@x.org or call +1 (555) 013-2288; ask Dev Patel.", ["Dev Patel"]
+    )
     assert [(i.kind, i.text) for i in found] == [
-        ("email", "ana@x.org"), ("phone", "+1 (555) 013-2288"), ("name", "Dev Patel")]
+        ("email", "ana@x.org"),
+        ("phone", "+1 (555) 013-2288"),
+        ("name", "Dev Patel"),
+    ]
     assert qual.redact("Year 2024, 12 people, ask dev patel", ["Dev Patel"]) == (
-        "Year 2024, 12 people, ask [name]")
+        "Year 2024, 12 people, ask [name]"
+    )
 
 
 def test_the_teams_own_list_of_names_is_redacted_and_private(picture):
@@ -124,7 +209,8 @@ def test_the_teams_own_list_of_names_is_redacted_and_private(picture):
     memo = next(e for e in shown if e["id"] == ids["second"])["memo"]
     assert memo == {"shown": "[name] said the bus is late."}
     assert picture.identifiers().records(public=True) == [
-        {"id": picture.identifiers().records()[0]["id"], "kind": "name"}]
+        {"id": picture.identifiers().records()[0]["id"], "kind": "name"}
+    ]
     flagged = picture.flagged_identifiers("Okonkwo wrote from okonkwo@example.org").data
     assert "okonkwo@example.org" in flagged and "email" in flagged
 
@@ -180,8 +266,11 @@ def test_codebook_exchanges_with_qualitative_tools(picture, tmp_path):
     [
         ("<html><body>Not a codebook</body></html>", "not a REFI-QDA CodeBook"),
         ("this is not XML at all", "not readable XML"),
-        ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>'
-         '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', "document type"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>'
+            '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>',
+            "document type",
+        ),
         ('<CodeBook xmlns="urn:QDA-XML:project:1.0"><Codes/></CodeBook>', "not a REFI-QDA"),
     ],
 )
@@ -233,11 +322,15 @@ def test_anchor_prefers_the_place_nearest_the_old_one():
 def test_frequencies_cooccurrence_and_memos(picture):
     ids = coded(picture)
     codes, excerpts = picture.codes(), picture.excerpt_records()
-    by_type = qual.frequencies(excerpts, codes, picture.sources().values(), "type",
-                               step6.TYPE_LABELS)  # fmt: skip
+    by_type = qual.frequencies(
+        excerpts, codes, picture.sources().values(), "type", step6.TYPE_LABELS
+    )
     assert set(by_type["category"]) == {"Focus group"}
     assert dict(zip(by_type["code"], by_type["excerpts"], strict=True)) == {
-        "Rent": 1, "Moving": 1, "Bus": 1}
+        "Rent": 1,
+        "Moving": 1,
+        "Bus": 1,
+    }
     groups = {ids["group"]: "Housing"}
     by_group = qual.frequencies(excerpts, codes, picture.sources().values(), "group_id", groups)
     assert set(by_group["category"]) == {"Housing"}
@@ -252,13 +345,24 @@ def test_frequencies_cooccurrence_and_memos(picture):
 
 def test_joint_display_sets_metrics_local_data_themes_and_quotes_side_by_side(picture):
     ids = coded(picture)
-    picture.findings().add({"statement": "Rents force moves.", "strength": "several",
-                            "evidence": [{"kind": "excerpt", "ref": ids["first"]}],
-                            "predictors": ["Housing affordability"]})  # fmt: skip
-    table = step6.joint_table(picture.session, picture.store.get(step6.PRIORITIES).value,
-                              picture.store.get(step6.LOCAL_DATA).value, picture.store,
-                              picture.excerpt_records(), picture.codes(), picture.sources(),
-                              picture.findings().records(public=True))  # fmt: skip
+    picture.findings().add(
+        {
+            "statement": "Rents force moves.",
+            "strength": "several",
+            "evidence": [{"kind": "excerpt", "ref": ids["first"]}],
+            "predictors": ["Housing affordability"],
+        }
+    )
+    table = step6.joint_table(
+        picture.session,
+        picture.store.get(step6.PRIORITIES).value,
+        picture.store.get(step6.LOCAL_DATA).value,
+        picture.store,
+        picture.excerpt_records(),
+        picture.codes(),
+        picture.sources(),
+        picture.findings().records(public=True),
+    )
     rows = table.set_index("predictor")
     assert list(rows.index) == ["Housing affordability", "Transportation access"]
     housing = rows.loc["Housing affordability"]
@@ -272,17 +376,23 @@ def test_joint_display_sets_metrics_local_data_themes_and_quotes_side_by_side(pi
 
 def test_findings_record_follow_up_and_every_revision(picture):
     coded(picture)
-    finding = picture.findings().add({"statement": "Buses are slow.", "strength": "one",
-                                      "groups": "renters; shift workers"})  # fmt: skip
+    finding = picture.findings().add(
+        {"statement": "Buses are slow.", "strength": "one", "groups": "renters; shift workers"}
+    )
     picture.follow_up(finding, "partly", "Only at night.", 14)
     picture.revise(finding, "Night buses are slow.", "Residents said days are fine.", "2027-01-05")
     record = picture.findings().get(finding)
     assert record["groups"] == ["renters", "shift workers"]
     assert record["follow_up"] == {"response": "partly", "comments": "Only at night.", "people": 14}
     assert record["statement"] == "Night buses are slow."
-    assert record["revisions"] == [{"date": "2027-01-05", "before": "Buses are slow.",
-                                    "after": "Night buses are slow.",
-                                    "reason": "Residents said days are fine."}]  # fmt: skip
+    assert record["revisions"] == [
+        {
+            "date": "2027-01-05",
+            "before": "Buses are slow.",
+            "after": "Night buses are slow.",
+            "reason": "Residents said days are fine.",
+        }
+    ]
     with pytest.raises(RecordError, match="reason"):
         picture.revise(finding, "Other", " ")
     with pytest.raises(RecordError, match="kind: reference"):
@@ -321,8 +431,11 @@ def test_a_transcript_that_is_not_utf8_is_refused_or_read_with_confidence(tmp_pa
         read_transcript(noise)
     assert "not UTF-8" in str(refused.value) and "save it again as UTF-8" in str(refused.value)
     latin = tmp_path / "latin.txt"
-    latin.write_bytes(("Les habitants ont parlé du loyer, de l'école et des déménagements "
-                       "fréquents. " * 20).encode("cp1252"))  # fmt: skip
+    latin.write_bytes(
+        (
+            "Les habitants ont parlé du loyer, de l'école et des déménagements fréquents. " * 20
+        ).encode("cp1252")
+    )
     assert "déménagements" in read_transcript(latin)
 
 
@@ -353,18 +466,24 @@ def test_hostile_text_in_codes_memos_and_quotes_is_escaped_everywhere(picture, t
     picture.relationships().add({"from_org": HOSTILE, "kind": "funds", "to_org": "Agency"})
     picture.timeline().add({"date": "2020-01-01", "what": HOSTILE})
     views = {
-        "memos": picture.memos().data, "excerpts": picture.code_excerpts(ids["bus"]).data,
+        "memos": picture.memos().data,
+        "excerpts": picture.code_excerpts(ids["bus"]).data,
         "frequency": static_html(picture.frequency().current),
         "cooccurrence": static_html(picture.cooccurrence().current),
         "network": static_html(picture.network().current),
         "timeline": static_html(picture.timeline_chart().current),
-    }  # fmt: skip
+    }
     for name, html in views.items():
         assert "<script>window.__wbInjected" not in html, name
         assert "<!--<script>" not in html, name
     assert escape(HOSTILE) in picture.memos().data
-    picture.findings().add({"statement": HOSTILE, "strength": "one",
-                            "evidence": [{"kind": "excerpt", "ref": picture.excerpts().records()[-1]["id"]}]})  # fmt: skip
+    picture.findings().add(
+        {
+            "statement": HOSTILE,
+            "strength": "one",
+            "evidence": [{"kind": "excerpt", "ref": picture.excerpts().records()[-1]["id"]}],
+        }
+    )
     path = picture.store.path
     picture.store.close()
     doc = build_document(path, "98031", today="2027-02-01")
@@ -382,19 +501,39 @@ def _public(path: Path) -> PublicPlan:
 
 def test_the_map_quotes_only_with_consent_and_never_shows_identifiers(picture, edit_session):
     ids = coded(picture, consent="quote_anonymous")
-    quiet = picture.activities().add({"type": "interview", "consent": "no_quotes", "reached": 1,
-                                      "material": {"text": "Never quote this sentence please."}})  # fmt: skip
+    quiet = picture.activities().add(
+        {
+            "type": "interview",
+            "consent": "no_quotes",
+            "reached": 1,
+            "material": {"text": "Never quote this sentence please."},
+        }
+    )
     picture.reload()
     hidden = picture.add_excerpt(quiet, "Never quote this sentence please.", [ids["rent"]])
-    picture.findings().add({"statement": "Rent is the worry.", "strength": "several",
-                            "groups": ["renters"],
-                            "evidence": [{"kind": "excerpt", "ref": ids["first"]},
-                                         {"kind": "excerpt", "ref": hidden},
-                                         {"kind": "metric", "ref": "share_affordable_80_ami"}],
-                            "predictors": ["Housing affordability"],
-                            "follow_up": {"response": "agree", "people": 20}})  # fmt: skip
-    picture.sustain().add({"activity": "Quarterly listening session", "rhythm": "Quarterly",
-                           "owner": "Engagement lead", "budget": 4000, "start": "2027-03-01"})  # fmt: skip
+    picture.findings().add(
+        {
+            "statement": "Rent is the worry.",
+            "strength": "several",
+            "groups": ["renters"],
+            "evidence": [
+                {"kind": "excerpt", "ref": ids["first"]},
+                {"kind": "excerpt", "ref": hidden},
+                {"kind": "metric", "ref": "share_affordable_80_ami"},
+            ],
+            "predictors": ["Housing affordability"],
+            "follow_up": {"response": "agree", "people": 20},
+        }
+    )
+    picture.sustain().add(
+        {
+            "activity": "Quarterly listening session",
+            "rhythm": "Quarterly",
+            "owner": "Engagement lead",
+            "budget": 4000,
+            "start": "2027-03-01",
+        }
+    )
     path = picture.store.path
     picture.store.close()
     plan = _public(path)
@@ -442,10 +581,26 @@ def test_notebook_in_edit_and_view_mode_shows_no_raw_transcript_or_identifier(pi
 
 def test_notebook_runs_on_a_real_county(real_dir, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "workbook", "run", "--steps", "6", "--jurisdiction", "06037",
-         "--data-dir", str(real_dir), "--plan-path", str(tmp_path / "plan.sqlite"),
-         "--output-dir", str(tmp_path / "out"), "--no-html"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "workbook",
+            "run",
+            "--steps",
+            "6",
+            "--jurisdiction",
+            "06037",
+            "--data-dir",
+            str(real_dir),
+            "--plan-path",
+            str(tmp_path / "plan.sqlite"),
+            "--output-dir",
+            str(tmp_path / "out"),
+            "--no-html",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Los Angeles" in outputs(tmp_path / "out" / "06_fuller_picture.ipynb")

@@ -208,8 +208,9 @@ def merge_codes(
             extra = str(gone.get("description") or "").strip()
             note = f"Merged from '{gone.get('name')}'" + (f": {extra}" if extra else ".")
             code["description"] = "\n".join(p for p in (code.get("description"), note) if p)
-            code["pillars"] = list(dict.fromkeys(listed(code.get("pillars")) +
-                                                 listed(gone.get("pillars"))))  # fmt: skip
+            code["pillars"] = list(
+                dict.fromkeys(listed(code.get("pillars")) + listed(gone.get("pillars")))
+            )
             code["predictors"] = list(
                 dict.fromkeys(listed(code.get("predictors")) + listed(gone.get("predictors")))
             )
@@ -320,13 +321,15 @@ def code_excerpts(
         if code_id not in listed(e.get("codes")):
             continue
         source = sources.get(str(e.get("source")), {})
-        rows.append({
-            "excerpt": str(e.get("id")),
-            "source": str(e.get("source") or ""),
-            "type": str(source.get("type") or ""),
-            "quote": text_of(e.get("quote"), shown),
-            "memo": text_of(e.get("memo"), shown),
-        })  # fmt: skip
+        rows.append(
+            {
+                "excerpt": str(e.get("id")),
+                "source": str(e.get("source") or ""),
+                "type": str(source.get("type") or ""),
+                "quote": text_of(e.get("quote"), shown),
+                "memo": text_of(e.get("memo"), shown),
+            }
+        )
     return pd.DataFrame(rows, columns=["excerpt", "source", "type", "quote", "memo"])
 
 
@@ -338,16 +341,22 @@ def memos(
     """All memos together (excerpt memos and code descriptions), for export and reading."""
     names = _names(codebook)
     rows = [
-        {"kind": "code", "about": str(c.get("name") or ""), "codes": "",
-         "memo": str(c.get("description") or "")}
-        for c in codebook if c.get("description")
-    ]  # fmt: skip
+        {
+            "kind": "code",
+            "about": str(c.get("name") or ""),
+            "codes": "",
+            "memo": str(c.get("description") or ""),
+        }
+        for c in codebook
+        if c.get("description")
+    ]
     for e in excerpts:
         memo = text_of(e.get("memo"), shown)
         if memo:
             codes = "; ".join(names[c] for c in listed(e.get("codes")) if c in names)
-            rows.append({"kind": "excerpt", "about": str(e.get("id")), "codes": codes,
-                         "memo": memo})  # fmt: skip
+            rows.append(
+                {"kind": "excerpt", "about": str(e.get("id")), "codes": codes, "memo": memo}
+            )
     return pd.DataFrame(rows, columns=["kind", "about", "codes", "memo"])
 
 
@@ -356,8 +365,12 @@ def reach(activities: Iterable[Mapping[str, Any]], labels: Mapping[str, str]) ->
     rows = []
     for a in activities:
         people = a.get("reached")
-        rows.append((labels.get(str(a.get("type")), str(a.get("type") or "Other")),
-                     people if isinstance(people, int | float) else 0))  # fmt: skip
+        rows.append(
+            (
+                labels.get(str(a.get("type")), str(a.get("type") or "Other")),
+                people if isinstance(people, int | float) else 0,
+            )
+        )
     frame = pd.DataFrame(rows, columns=["type", "reached"])
     if frame.empty:
         return pd.DataFrame(columns=["type", "activities", "reached"])
@@ -446,16 +459,20 @@ def joint_display(
                 quality = getattr(r, "quality", None)
                 parts.append(f"{r.name}: {judged}" + (f" ({quality})" if quality else ""))
         linked = [f["statement"] for f in findings if predictor in listed(f.get("predictors"))]
-        rows.append({
-            "predictor": predictor,
-            "metrics": "; ".join(parts) or "No Mobility Metric for this predictor here.",
-            "local": "; ".join(local.get(predictor, [])) or "No local data linked yet.",
-            "themes": "; ".join(f"{n} ({c})" for n, c in themes.get(predictor, []))
-            or "No code linked to this predictor yet.",
-            "quotes": [q for q, _ in permitted_quotes(excerpts, sources,
-                                                      code_ids.get(predictor, set()))],
-            "findings": linked,
-        })  # fmt: skip
+        rows.append(
+            {
+                "predictor": predictor,
+                "metrics": "; ".join(parts) or "No Mobility Metric for this predictor here.",
+                "local": "; ".join(local.get(predictor, [])) or "No local data linked yet.",
+                "themes": "; ".join(f"{n} ({c})" for n, c in themes.get(predictor, []))
+                or "No code linked to this predictor yet.",
+                "quotes": [
+                    q
+                    for q, _ in permitted_quotes(excerpts, sources, code_ids.get(predictor, set()))
+                ],
+                "findings": linked,
+            }
+        )
     return pd.DataFrame(
         rows, columns=["predictor", "metrics", "local", "themes", "quotes", "findings"]
     )
@@ -465,7 +482,9 @@ def circle_layout(nodes: Sequence[str]) -> dict[str, tuple[float, float]]:
     """Nodes evenly on a circle, in the given order: a layout that never changes by chance."""
     n = max(len(nodes), 1)
     return {
-        node: (float(np.cos(2 * np.pi * k / n - np.pi / 2)),
-               float(np.sin(2 * np.pi * k / n - np.pi / 2)))
+        node: (
+            float(np.cos(2 * np.pi * k / n - np.pi / 2)),
+            float(np.sin(2 * np.pi * k / n - np.pi / 2)),
+        )
         for k, node in enumerate(nodes)
-    }  # fmt: skip
+    }

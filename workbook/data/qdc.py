@@ -46,7 +46,9 @@ def read_qdc(content: bytes | str, file_name: str = "codebook.qdc") -> list[dict
     data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     fix = "export the codebook again from the qualitative analysis tool as REFI-QDA (.qdc)"
     if len(data) > MAX_QDC_BYTES:
-        raise CodebookFileError(file_name, f"the file is over {MAX_QDC_BYTES // 1024 // 1024} MB", fix)
+        raise CodebookFileError(
+            file_name, f"the file is over {MAX_QDC_BYTES // 1024 // 1024} MB", fix
+        )
     head = data[:4096].lower()
     if b"<!doctype" in data.lower() or b"<!entity" in head:
         raise CodebookFileError(
@@ -80,22 +82,28 @@ def read_qdc(content: bytes | str, file_name: str = "codebook.qdc") -> list[dict
             seen.add(guid)
             description = code.find(f"{_NS}Description")
             colour = code.get("color") or ""
-            codes.append({
-                "id": guid,
-                "name": name[:200],
-                "description": (description.text or "").strip() if description is not None else "",
-                "parent": parent,
-                "color": colour if _COLOUR.match(colour) else None,
-                "pillars": [],
-                "predictors": [],
-            })  # fmt: skip
+            codes.append(
+                {
+                    "id": guid,
+                    "name": name[:200],
+                    "description": (description.text or "").strip()
+                    if description is not None
+                    else "",
+                    "parent": parent,
+                    "color": colour if _COLOUR.match(colour) else None,
+                    "pillars": [],
+                    "predictors": [],
+                }
+            )
             walk(code, guid)
 
     walk(codes_element, None)
     return codes
 
 
-def write_qdc(codes: Iterable[Mapping[str, Any]], origin: str = "Mobility Action Plan workbook") -> str:
+def write_qdc(
+    codes: Iterable[Mapping[str, Any]], origin: str = "Mobility Action Plan workbook"
+) -> str:
     """A ``.qdc`` document of ``codes`` (parents by id; sub-codes nested under them)."""
     ET.register_namespace("", NAMESPACE)
     root = ET.Element(f"{_NS}CodeBook", {"origin": origin})
@@ -112,8 +120,11 @@ def write_qdc(codes: Iterable[Mapping[str, Any]], origin: str = "Mobility Action
             code_id = str(code.get("id"))
             if code_id in trail:
                 continue  # a loop of parents: write each code once
-            attributes = {"guid": guid_for(code_id), "name": str(code.get("name") or ""),
-                          "isCodable": "true"}  # fmt: skip
+            attributes = {
+                "guid": guid_for(code_id),
+                "name": str(code.get("name") or ""),
+                "isCodable": "true",
+            }
             if code.get("color") and _COLOUR.match(str(code["color"])):
                 attributes["color"] = str(code["color"])
             node = ET.SubElement(element, f"{_NS}Code", attributes)

@@ -24,8 +24,16 @@ from workbook.display.theme import (
 )
 
 RELATION_KINDS = ("funds", "partners_with", "competes_with")
-RELATION_LABELS = {"funds": "Funds", "partners_with": "Partners with", "competes_with": "Competes with"}
-RELATION_COLOURS = {"funds": OKABE_ITO[0], "partners_with": OKABE_ITO[2], "competes_with": OKABE_ITO[4]}
+RELATION_LABELS = {
+    "funds": "Funds",
+    "partners_with": "Partners with",
+    "competes_with": "Competes with",
+}
+RELATION_COLOURS = {
+    "funds": OKABE_ITO[0],
+    "partners_with": OKABE_ITO[2],
+    "competes_with": OKABE_ITO[4],
+}
 RELATION_DASHES = {"funds": [1, 0], "partners_with": [6, 3], "competes_with": [2, 2]}
 
 
@@ -35,24 +43,36 @@ def frequency_bars(table: pd.DataFrame, by_label: str, synthetic: bool = False):
     if table.empty:
         return nothing_yet(title, "No excerpts coded yet.", synthetic)
     frame = table[["code", "category", "excerpts"]].copy()
-    order = list(frame.groupby("code", sort=False)["excerpts"].sum().sort_values(ascending=False).index)
+    order = list(
+        frame.groupby("code", sort=False)["excerpts"].sum().sort_values(ascending=False).index
+    )
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("code:N", sort=order, title=None,
-                    axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order, 30))),
+            y=alt.Y(
+                "code:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order, 30)),
+            ),
             x=alt.X("excerpts:Q", title="Excerpts", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("category:N", title=by_label.capitalize()),
-            tooltip=[alt.Tooltip("code:N", title="Code"),
-                     alt.Tooltip("category:N", title=by_label.capitalize()),
-                     alt.Tooltip("excerpts:Q", title="Excerpts")],
+            tooltip=[
+                alt.Tooltip("code:N", title="Code"),
+                alt.Tooltip("category:N", title=by_label.capitalize()),
+                alt.Tooltip("excerpts:Q", title="Excerpts"),
+            ],
         )
         .properties(width=440, height=max(80, 26 * len(order)))
-    )  # fmt: skip
+    )
     top = order[0]
-    return finish(chart, title, f"Bars count excerpts per code, split by {by_label}; "
-                  f"the most used code is '{top}'.", synthetic)  # fmt: skip
+    return finish(
+        chart,
+        title,
+        f"Bars count excerpts per code, split by {by_label}; the most used code is '{top}'.",
+        synthetic,
+    )
 
 
 def cooccurrence_heatmap(long: pd.DataFrame, synthetic: bool = False):
@@ -71,26 +91,40 @@ def cooccurrence_heatmap(long: pd.DataFrame, synthetic: bool = False):
         color=alt.condition(
             "datum.excerpts == 0",
             alt.value(EMPTY_COUNT_CELL),
-            alt.Color("excerpts:Q", scale=alt.Scale(domain=[0, most], range=[COUNT_LOW, COUNT_HIGH]),
-                      title="Excerpts"),
+            alt.Color(
+                "excerpts:Q",
+                scale=alt.Scale(domain=[0, most], range=[COUNT_LOW, COUNT_HIGH]),
+                title="Excerpts",
+            ),
         ),
-        tooltip=[alt.Tooltip("code_a:N", title="Code"), alt.Tooltip("code_b:N", title="With"),
-                 alt.Tooltip("excerpts:Q", title="Excerpts")],
-    )  # fmt: skip
+        tooltip=[
+            alt.Tooltip("code_a:N", title="Code"),
+            alt.Tooltip("code_b:N", title="With"),
+            alt.Tooltip("excerpts:Q", title="Excerpts"),
+        ],
+    )
     text = base.mark_text(fontSize=11).encode(
         text="excerpts:Q",
-        color=alt.condition(f"datum.excerpts > {most / 2}", alt.value(WHITE), alt.value(TEXT_STRONG)),
+        color=alt.condition(
+            f"datum.excerpts > {most / 2}", alt.value(WHITE), alt.value(TEXT_STRONG)
+        ),
     )
     size = max(120, 34 * len(order))
     off = frame[frame["code_a"] != frame["code_b"]].sort_values("excerpts", ascending=False)
     best = off.iloc[0] if len(off) and off.iloc[0]["excerpts"] > 0 else None
     summary = (
-        f"'{best['code_a']}' and '{best['code_b']}' appear together most ({best['excerpts']} excerpts)."
-        if best is not None else "No two codes share an excerpt yet."
-    )  # fmt: skip
-    return finish((cells + text).properties(width=size, height=size), title,
-                  "A grid of codes against codes; each cell counts excerpts carrying both, the "
-                  f"diagonal each code's own count. {summary}", synthetic)  # fmt: skip
+        f"'{best['code_a']}' and '{best['code_b']}' appear together most "
+        f"({best['excerpts']} excerpts)."
+        if best is not None
+        else "No two codes share an excerpt yet."
+    )
+    return finish(
+        (cells + text).properties(width=size, height=size),
+        title,
+        "A grid of codes against codes; each cell counts excerpts carrying both, the "
+        f"diagonal each code's own count. {summary}",
+        synthetic,
+    )
 
 
 def network_chart(relations: pd.DataFrame, synthetic: bool = False):
@@ -108,42 +142,81 @@ def network_chart(relations: pd.DataFrame, synthetic: bool = False):
     for n, r in enumerate(frame.itertuples()):
         label = RELATION_LABELS.get(r.kind, r.kind)
         for end in (r.source, r.target):
-            edges.append({"edge": n, "x": place[end][0], "y": place[end][1], "kind": label,
-                          "text": f"{r.source} {label.lower()} {r.target}"})  # fmt: skip
+            edges.append(
+                {
+                    "edge": n,
+                    "x": place[end][0],
+                    "y": place[end][1],
+                    "kind": label,
+                    "text": f"{r.source} {label.lower()} {r.target}",
+                }
+            )
     edge_frame = pd.DataFrame(edges)
     degree = pd.concat([frame["source"], frame["target"]]).value_counts()
-    node_frame = pd.DataFrame([
-        {"name": name, "x": place[name][0], "y": place[name][1], "links": int(degree[name]),
-         "align": "left" if place[name][0] >= 0 else "right"}
-        for name in nodes
-    ])  # fmt: skip
+    node_frame = pd.DataFrame(
+        [
+            {
+                "name": name,
+                "x": place[name][0],
+                "y": place[name][1],
+                "links": int(degree[name]),
+                # labels just outside the circle, clear of the lines
+                "label_x": place[name][0] * 1.1,
+                "label_y": place[name][1] + (0.2 if place[name][1] > 0.3 else -0.2),
+            }
+            for name in nodes
+        ]
+    )
     scale = alt.Scale(domain=[-1.9, 1.9])
     kinds = [RELATION_LABELS[k] for k in RELATION_KINDS]
-    lines = alt.Chart(edge_frame).mark_line(strokeWidth=2.5, opacity=0.8).encode(
-        x=alt.X("x:Q", scale=scale, axis=None), y=alt.Y("y:Q", scale=scale, axis=None),
-        detail="edge:N",
-        color=alt.Color("kind:N", title="Relationship",
-                        scale=alt.Scale(domain=kinds, range=[RELATION_COLOURS[k] for k in RELATION_KINDS])),
-        strokeDash=alt.StrokeDash("kind:N", legend=None,
-                                  scale=alt.Scale(domain=kinds, range=[RELATION_DASHES[k] for k in RELATION_KINDS])),
-        tooltip=[alt.Tooltip("text:N", title="Relationship")],
-    )  # fmt: skip
-    points = alt.Chart(node_frame).mark_circle(color=TEXT, opacity=1).encode(
-        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale),
-        size=alt.Size("links:Q", legend=None, scale=alt.Scale(range=[80, 400])),
-        tooltip=[alt.Tooltip("name:N", title="Organisation"), alt.Tooltip("links:Q", title="Links")],
-    )  # fmt: skip
-    right = alt.Chart(node_frame).transform_filter("datum.align == 'left'").mark_text(
-        align="left", dx=10, fontSize=12, color=TEXT
-    ).encode(x="x:Q", y="y:Q", text="name:N")
-    left = alt.Chart(node_frame).transform_filter("datum.align == 'right'").mark_text(
-        align="right", dx=-10, fontSize=12, color=TEXT
-    ).encode(x="x:Q", y="y:Q", text="name:N")
-    chart = (lines + points + right + left).properties(width=560, height=460)
+    lines = (
+        alt.Chart(edge_frame)
+        .mark_line(strokeWidth=2.5, opacity=0.8)
+        .encode(
+            x=alt.X("x:Q", scale=scale, axis=None),
+            y=alt.Y("y:Q", scale=scale, axis=None),
+            detail="edge:N",
+            color=alt.Color(
+                "kind:N",
+                title="Relationship",
+                scale=alt.Scale(domain=kinds, range=[RELATION_COLOURS[k] for k in RELATION_KINDS]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "kind:N",
+                title="Relationship",
+                scale=alt.Scale(domain=kinds, range=[RELATION_DASHES[k] for k in RELATION_KINDS]),
+            ),
+            tooltip=[alt.Tooltip("text:N", title="Relationship")],
+        )
+    )
+    points = (
+        alt.Chart(node_frame)
+        .mark_circle(color=TEXT, opacity=1)
+        .encode(
+            x=alt.X("x:Q", scale=scale),
+            y=alt.Y("y:Q", scale=scale),
+            size=alt.Size("links:Q", legend=None, scale=alt.Scale(range=[80, 400])),
+            tooltip=[
+                alt.Tooltip("name:N", title="Organisation"),
+                alt.Tooltip("links:Q", title="Links"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(node_frame)
+        .mark_text(fontSize=12, color=TEXT)
+        .encode(x=alt.X("label_x:Q", scale=scale), y=alt.Y("label_y:Q", scale=scale), text="name:N")
+    )
+    chart = (lines + points + labels).properties(width=560, height=460)
     busiest = str(degree.index[0])
-    return finish(chart, title, f"{len(nodes)} organisations placed on a circle with "
-                  f"{len(frame)} relationships drawn between them; '{busiest}' has the most "
-                  f"({int(degree.iloc[0])}).", synthetic)  # fmt: skip
+    return finish(
+        chart,
+        title,
+        f"{len(nodes)} organisations placed on a circle with "
+        f"{len(frame)} relationships drawn between them; '{busiest}' has the most "
+        f"({int(degree.iloc[0])}).",
+        synthetic,
+    )
 
 
 def timeline_chart(events: pd.DataFrame, synthetic: bool = False):
@@ -156,18 +229,27 @@ def timeline_chart(events: pd.DataFrame, synthetic: bool = False):
     frame = frame.dropna(subset=["date"]).sort_values("date").reset_index(drop=True)
     if frame.empty:
         return nothing_yet(title, "No event has a date yet.", synthetic)
-    frame["lane"] = [n % 4 for n in range(len(frame))]  # labels on four rows, so they rarely overlap
+    frame["lane"] = [
+        n % 4 for n in range(len(frame))
+    ]  # labels on four rows, so they rarely overlap
     frame["label"] = frame["what"].str.slice(0, 40)
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y")),
         y=alt.Y("lane:O", axis=None),
     )
-    rules = base.mark_rule(color=TEXT, opacity=0.3).encode(y=alt.value(0), y2=alt.Y2("lane:O"))
     dots = base.mark_point(filled=True, size=90, color=OKABE_ITO[0]).encode(
-        tooltip=[alt.Tooltip("date:T", title="When", format="%Y-%m-%d"), alt.Tooltip("what:N", title="What"),
-                 alt.Tooltip("who:N", title="Who"), alt.Tooltip("effect:N", title="Effect")]
-    )  # fmt: skip
+        tooltip=[
+            alt.Tooltip("date:T", title="When", format="%Y-%m-%d"),
+            alt.Tooltip("what:N", title="What"),
+            alt.Tooltip("who:N", title="Who"),
+            alt.Tooltip("effect:N", title="Effect"),
+        ]
+    )
     labels = base.mark_text(align="left", dx=8, fontSize=11, color=TEXT).encode(text="label:N")
     first, last = frame["date"].iloc[0].year, frame["date"].iloc[-1].year
-    return finish((rules + dots + labels).properties(width=620, height=200), title,
-                  f"{len(frame)} events from {first} to {last}, in order of date.", synthetic)  # fmt: skip
+    return finish(
+        (dots + labels).properties(width=620, height=200),
+        title,
+        f"{len(frame)} events from {first} to {last}, in order of date.",
+        synthetic,
+    )

@@ -94,7 +94,10 @@ class Material(Field):
             value = {"text": value}
         if not isinstance(value, Mapping):
             return None
-        whole = {"text": str(value.get("text") or ""), "file_name": str(value.get("file_name") or "")}
+        whole = {
+            "text": str(value.get("text") or ""),
+            "file_name": str(value.get("file_name") or ""),
+        }
         return whole if any(whole.values()) else None
 
     coerce = clean
@@ -120,8 +123,12 @@ class Material(Field):
         return [f"{self.name}_file", *([f"{self.name}_text"] if include_private else [])]
 
     def from_cells(self, cells: Mapping[str, str]) -> Any:
-        return self.clean({"text": cells.get(f"{self.name}_text", ""),
-                           "file_name": cells.get(f"{self.name}_file", "")})  # fmt: skip
+        return self.clean(
+            {
+                "text": cells.get(f"{self.name}_text", ""),
+                "file_name": cells.get(f"{self.name}_file", ""),
+            }
+        )
 
     def to_cells(self, value: Any, include_private: bool = True) -> dict[str, str]:
         whole = self.clean(value) or {}
@@ -132,7 +139,9 @@ class Material(Field):
 
     def make_inputs(self) -> dict[str, widgets.Widget]:
         return {
-            "text": widgets.Textarea(placeholder="Notes or transcript (private)", rows=6, layout=_wide()),
+            "text": widgets.Textarea(
+                placeholder="Notes or transcript (private)", rows=6, layout=_wide()
+            ),
             "file_name": widgets.Text(placeholder="File it came from (if any)", layout=_wide()),
         }
 
@@ -199,8 +208,12 @@ class Links(Field):
         links = []
         for item in value:
             if isinstance(item, Mapping):
-                links.append({"kind": str(item.get("kind") or "").strip(),
-                              "ref": str(item.get("ref") or "").strip()})  # fmt: skip
+                links.append(
+                    {
+                        "kind": str(item.get("kind") or "").strip(),
+                        "ref": str(item.get("ref") or "").strip(),
+                    }
+                )
             else:
                 kind, _, ref = str(item).partition(":")
                 links.append({"kind": kind.strip().lower(), "ref": ref.strip()})
@@ -211,14 +224,18 @@ class Links(Field):
     def problem(self, value: Any) -> str | None:
         for link in value:
             if link["kind"] not in self.kinds or not link["ref"]:
-                return (f"'{link['kind']}: {link['ref']}' is not a link: write one per line as "
-                        f"kind: reference, the kind one of {', '.join(self.kinds)}.")  # fmt: skip
+                return (
+                    f"'{link['kind']}: {link['ref']}' is not a link: write one per line as "
+                    f"kind: reference, the kind one of {', '.join(self.kinds)}."
+                )
         return None
 
     def display(self, value: Any, include_private: bool = False) -> str:
         if not isinstance(value, list) or not value:
             return EMPTY
-        return "; ".join(f"{v.get('kind')}: {v.get('ref')}" for v in value if isinstance(v, Mapping))
+        return "; ".join(
+            f"{v.get('kind')}: {v.get('ref')}" for v in value if isinstance(v, Mapping)
+        )
 
     def from_text(self, text: str) -> Any:
         return self.clean(text)
@@ -227,8 +244,11 @@ class Links(Field):
         return self.display(value)
 
     def make_inputs(self) -> dict[str, widgets.Widget]:
-        return {"value": widgets.Textarea(rows=3, placeholder="metric: share_...\nexcerpt: ...",
-                                          layout=_wide())}  # fmt: skip
+        return {
+            "value": widgets.Textarea(
+                rows=3, placeholder="metric: share_...\nexcerpt: ...", layout=_wide()
+            )
+        }
 
     def write(self, inputs: Mapping[str, widgets.Widget], value: Any) -> None:
         inputs["value"].value = "\n".join(f"{v['kind']}: {v['ref']}" for v in value or [])
@@ -280,7 +300,9 @@ class FollowUp(Field):
 
     def make_inputs(self) -> dict[str, widgets.Widget]:
         return {
-            "response": widgets.Dropdown(options=[("(not asked yet)", None), *RESPONSES], value=None),
+            "response": widgets.Dropdown(
+                options=[("(not asked yet)", None), *RESPONSES], value=None
+            ),
             "people": widgets.BoundedIntText(min=0, max=1_000_000, description="People"),
             "comments": widgets.Textarea(rows=2, placeholder="What they said", layout=_wide()),
         }
@@ -295,7 +317,9 @@ class FollowUp(Field):
         inputs["comments"].value = whole.get("comments") or ""
 
     def arrange(self, inputs: Mapping[str, widgets.Widget]) -> widgets.Widget:
-        return widgets.VBox([widgets.HBox([inputs["response"], inputs["people"]]), inputs["comments"]])
+        return widgets.VBox(
+            [widgets.HBox([inputs["response"], inputs["people"]]), inputs["comments"]]
+        )
 
 
 @dataclass(frozen=True)
@@ -303,7 +327,11 @@ class Entries(Field):
     """Records the step adds itself (a finding's revisions): shown, never typed over."""
 
     def clean(self, value: Any) -> Any:
-        return [dict(v) for v in value if isinstance(v, Mapping)] or None if isinstance(value, list) else None
+        return (
+            [dict(v) for v in value if isinstance(v, Mapping)] or None
+            if isinstance(value, list)
+            else None
+        )
 
     coerce = clean
 
@@ -311,7 +339,8 @@ class Entries(Field):
         if not isinstance(value, list) or not value:
             return EMPTY
         return " | ".join(
-            f"{v.get('date', '')}: '{v.get('before', '')}' -> '{v.get('after', '')}' ({v.get('reason', '')})"
+            f"{v.get('date', '')}: '{v.get('before', '')}' -> '{v.get('after', '')}' "
+            f"({v.get('reason', '')})"
             for v in value
         )
 

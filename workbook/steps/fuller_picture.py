@@ -96,10 +96,20 @@ STRENGTHS = (
 )
 STRENGTH_LABELS = dict((v, k) for k, v in STRENGTHS)
 EVIDENCE_KINDS = ("metric", "local", "excerpt")
-RELATIONS = (("Funds", "funds"), ("Partners with", "partners_with"), ("Competes with", "competes_with"))
-IDENTIFIER_KINDS = (("A person's name", "name"), ("A place or group that identifies someone", "other"))
-ANCHORS = (("Where it was", qual.ANCHORED), ("Moved: found elsewhere", qual.MOVED),
-           ("Lost: no longer in the text", qual.LOST))
+RELATIONS = (
+    ("Funds", "funds"),
+    ("Partners with", "partners_with"),
+    ("Competes with", "competes_with"),
+)
+IDENTIFIER_KINDS = (
+    ("A person's name", "name"),
+    ("A place or group that identifies someone", "other"),
+)
+ANCHORS = (
+    ("Where it was", qual.ANCHORED),
+    ("Moved: found elsewhere", qual.MOVED),
+    ("Lost: no longer in the text", qual.LOST),
+)
 NO_REGISTER = "Add stakeholders in Step 4 first (their record ids go here until then)."
 WITHHELD = "(not quoted: the people of this activity did not agree to be quoted)"
 
@@ -157,7 +167,7 @@ def group_fields(framework: Framework, stakeholders: Sequence[tuple[str, str]]) 
         _some_of("members", "Members (from the stakeholder register)", stakeholders, NO_REGISTER),
         _one_of("lead", "Lead", stakeholders, NO_REGISTER),
         ShortText("rhythm", label="Meets", max_length=120, help="e.g. every second Tuesday"),
-    ]  # fmt: skip
+    ]
 
 
 def activity_fields(groups: Sequence[tuple[str, str]]) -> list[Field]:
@@ -167,16 +177,24 @@ def activity_fields(groups: Sequence[tuple[str, str]]) -> list[Field]:
         ShortText("place", label="Place", max_length=200),
         _one_of("group_id", "Working group", groups, "Add working groups above first."),
         Number("reached", label="People reached", minimum=0, maximum=1_000_000, integer=True),
-        LongText("demographics", label="Who was reached (aggregate only)", max_length=1000, rows=2,
-                 help="Counts and groups only, e.g. '14 renters, 9 under 25': never names."),
+        LongText(
+            "demographics",
+            label="Who was reached (aggregate only)",
+            max_length=1000,
+            rows=2,
+            help="Counts and groups only, e.g. '14 renters, 9 under 25': never names.",
+        ),
         ShortText("supports", label="Accessibility supports", max_length=300),
         ShortText("compensation", label="Compensation offered", max_length=300),
         SingleChoice("consent", label="Consent obtained", required=True, options=CONSENTS),
         ShortText("language", label="Language", max_length=60),
-        Material("material", label="Notes or transcript",
-                 help="Typed notes, or a transcript imported with import_transcript. The text "
-                 "is private: it never leaves edit mode."),
-    ]  # fmt: skip
+        Material(
+            "material",
+            label="Notes or transcript",
+            help="Typed notes, or a transcript imported with import_transcript. The text "
+            "is private: it never leaves edit mode.",
+        ),
+    ]
 
 
 def code_fields(framework: Framework, codes: Sequence[tuple[str, str]]) -> list[Field]:
@@ -197,15 +215,23 @@ def excerpt_fields(
         _one_of("source", "Activity", sources, "Add an engagement activity first.", required=True),
         Number("start", label="Starts at character", minimum=0, integer=True),
         Number("end", label="Ends at character", minimum=0, integer=True),
-        Redacted("quote", label="Passage", required=True, redact=redact,
-                 help="Copied exactly from the activity's material. Outside edit mode only a "
-                 "copy with names, e-mails and phone numbers redacted is shown."),
+        Redacted(
+            "quote",
+            label="Passage",
+            required=True,
+            redact=redact,
+            help="Copied exactly from the activity's material. Outside edit mode only a "
+            "copy with names, e-mails and phone numbers redacted is shown.",
+        ),
         _some_of("codes", "Codes", codes, "Add codes to the codebook first."),
         Redacted("memo", label="Memo", redact=redact),
-        SingleChoice("anchor", label="Place in the source", options=ANCHORS,
-                     help="Set when the activity's material is edited: moved or lost passages "
-                     "need a look."),
-    ]  # fmt: skip
+        SingleChoice(
+            "anchor",
+            label="Place in the source",
+            options=ANCHORS,
+            help="Set when the activity's material is edited: moved or lost passages need a look.",
+        ),
+    ]
 
 
 def timeline_fields() -> list[Field]:
@@ -238,24 +264,31 @@ def narrative_fields() -> list[Field]:
 
 def identifier_fields() -> list[Field]:
     return [
-        ShortText("text", label="Name or identifying words", required=True, max_length=200,
-                  private=True),
+        ShortText(
+            "text", label="Name or identifying words", required=True, max_length=200, private=True
+        ),
         SingleChoice("kind", label="Kind", options=IDENTIFIER_KINDS),
-    ]  # fmt: skip
+    ]
 
 
 def finding_fields(framework: Framework) -> list[Field]:
     return [
         LongText("statement", label="Finding", required=True, max_length=2000, rows=2),
-        Links("evidence", label="Evidence", kinds=EVIDENCE_KINDS,
-              help="One per line: 'metric: <variable>', 'local: <dataset>/<measure>' or "
-              "'excerpt: <excerpt id>'."),
-        SingleChoice("strength", label="Strength of the evidence", required=True, options=STRENGTHS),
+        Links(
+            "evidence",
+            label="Evidence",
+            kinds=EVIDENCE_KINDS,
+            help="One per line: 'metric: <variable>', 'local: <dataset>/<measure>' or "
+            "'excerpt: <excerpt id>'.",
+        ),
+        SingleChoice(
+            "strength", label="Strength of the evidence", required=True, options=STRENGTHS
+        ),
         TextList("groups", label="Groups it concerns", help="e.g. renters; young adults"),
         MultipleChoice("predictors", label="Predictors", options=predictor_names(framework)),
         FollowUp("follow_up", label="What community members said back"),
         Entries("revisions", label="Revisions"),
-    ]  # fmt: skip
+    ]
 
 
 def sustain_fields() -> list[Field]:
@@ -277,8 +310,9 @@ class Codebook(RecordTable):
         super().delete(record_id, force)
 
 
-def _one_of(name: str, label: str, options: Sequence[tuple[str, str]], missing: str,
-            **extra: Any) -> Field:
+def _one_of(
+    name: str, label: str, options: Sequence[tuple[str, str]], missing: str, **extra: Any
+) -> Field:
     """A choice among saved records; a text box (of ids) while there are none to choose."""
     if options:
         return SingleChoice(name, label=label, options=list(options), **extra)
@@ -326,44 +360,107 @@ class FullerPicture(LiveViews):
         store, ro = self.store, self.session.read_only
         stakeholders = _options(store.get(STAKEHOLDERS).value or [], "organisation")
         groups = _options(store.get(GROUPS_SECTION).value or [], "name")
-        sources = [(_activity_label(r), str(r["id"])) for r in store.get(ACTIVITIES_SECTION).value or []
-                   if isinstance(r, Mapping) and r.get("id")]  # fmt: skip
+        sources = [
+            (_activity_label(r), str(r["id"]))
+            for r in store.get(ACTIVITIES_SECTION).value or []
+            if isinstance(r, Mapping) and r.get("id")
+        ]
         codes = _options(store.get(CODEBOOK_SECTION).value or [], "name")
-        self.groups_table = RecordTable(group_fields(self.framework, stakeholders), store,
-                                        GROUPS_SECTION, title="Working groups", read_only=ro,
-                                        label_field="name")  # fmt: skip
+        self.groups_table = RecordTable(
+            group_fields(self.framework, stakeholders),
+            store,
+            GROUPS_SECTION,
+            title="Working groups",
+            read_only=ro,
+            label_field="name",
+        )
         self.activities_table = RecordTable(
-            activity_fields(groups), store, ACTIVITIES_SECTION, title="Engagement activities",
-            intro="Who was reached counts people, never names them.", read_only=ro,
-            label_field="type")  # fmt: skip
-        self.codebook_table = Codebook(code_fields(self.framework, codes), store, CODEBOOK_SECTION,
-                                       title="Codebook", read_only=ro, label_field="name")  # fmt: skip
+            activity_fields(groups),
+            store,
+            ACTIVITIES_SECTION,
+            title="Engagement activities",
+            intro="Who was reached counts people, never names them.",
+            read_only=ro,
+            label_field="type",
+        )
+        self.codebook_table = Codebook(
+            code_fields(self.framework, codes),
+            store,
+            CODEBOOK_SECTION,
+            title="Codebook",
+            read_only=ro,
+            label_field="name",
+        )
         self.excerpts_table = RecordTable(
-            excerpt_fields(sources, codes, self.redact), store, EXCERPTS_SECTION, title="Excerpts",
-            read_only=ro, label_field="source")  # fmt: skip
-        self.timeline_table = RecordTable(timeline_fields(), store, TIMELINE_SECTION,
-                                          title="Timeline of policies and events", read_only=ro,
-                                          label_field="what")  # fmt: skip
-        self.relationships_table = RecordTable(relationship_fields(), store, RELATIONSHIPS_SECTION,
-                                               title="Relationships between organisations",
-                                               read_only=ro, label_field="from_org")  # fmt: skip
-        self.narratives_table = RecordTable(narrative_fields(), store, NARRATIVES_SECTION,
-                                            title="Prevailing narratives", read_only=ro,
-                                            label_field="narrative")  # fmt: skip
-        self.identifiers_table = RecordTable(identifier_fields(), store, IDENTIFIERS_SECTION,
-                                             title="Names to redact", read_only=ro,
-                                             label_field="kind")  # fmt: skip
-        self.findings_table = RecordTable(finding_fields(self.framework), store, FINDINGS_SECTION,
-                                          title="Findings", read_only=ro,
-                                          label_field="statement")  # fmt: skip
-        self.sustain_table = RecordTable(sustain_fields(), store, SUSTAIN_SECTION,
-                                         title="Keeping people engaged", read_only=ro,
-                                         label_field="activity")  # fmt: skip
+            excerpt_fields(sources, codes, self.redact),
+            store,
+            EXCERPTS_SECTION,
+            title="Excerpts",
+            read_only=ro,
+            label_field="source",
+        )
+        self.timeline_table = RecordTable(
+            timeline_fields(),
+            store,
+            TIMELINE_SECTION,
+            title="Timeline of policies and events",
+            read_only=ro,
+            label_field="what",
+        )
+        self.relationships_table = RecordTable(
+            relationship_fields(),
+            store,
+            RELATIONSHIPS_SECTION,
+            title="Relationships between organisations",
+            read_only=ro,
+            label_field="from_org",
+        )
+        self.narratives_table = RecordTable(
+            narrative_fields(),
+            store,
+            NARRATIVES_SECTION,
+            title="Prevailing narratives",
+            read_only=ro,
+            label_field="narrative",
+        )
+        self.identifiers_table = RecordTable(
+            identifier_fields(),
+            store,
+            IDENTIFIERS_SECTION,
+            title="Names to redact",
+            read_only=ro,
+            label_field="kind",
+        )
+        self.findings_table = RecordTable(
+            finding_fields(self.framework),
+            store,
+            FINDINGS_SECTION,
+            title="Findings",
+            read_only=ro,
+            label_field="statement",
+        )
+        self.sustain_table = RecordTable(
+            sustain_fields(),
+            store,
+            SUSTAIN_SECTION,
+            title="Keeping people engaged",
+            read_only=ro,
+            label_field="activity",
+        )
 
     def editors(self) -> tuple[RecordTable, ...]:
-        return (self.groups_table, self.activities_table, self.codebook_table, self.excerpts_table,
-                self.timeline_table, self.relationships_table, self.narratives_table,
-                self.identifiers_table, self.findings_table, self.sustain_table)  # fmt: skip
+        return (
+            self.groups_table,
+            self.activities_table,
+            self.codebook_table,
+            self.excerpts_table,
+            self.timeline_table,
+            self.relationships_table,
+            self.narratives_table,
+            self.identifiers_table,
+            self.findings_table,
+            self.sustain_table,
+        )
 
     def reload(self) -> None:
         """Build the tables again (after codes or activities changed their choices)."""
@@ -426,18 +523,26 @@ class FullerPicture(LiveViews):
                 continue
             moved = qual.anchor(text, excerpt)
             if (moved.get("start"), moved.get("end"), moved.get("anchor")) != (
-                excerpt.get("start"), excerpt.get("end"), excerpt.get("anchor")):  # fmt: skip
+                excerpt.get("start"),
+                excerpt.get("end"),
+                excerpt.get("anchor"),
+            ):
                 self._save_anchor(moved)
         return len(text)
 
     def _save_anchor(self, excerpt: Mapping[str, Any]) -> None:
-        self.excerpts_table.update(excerpt["id"], {"start": excerpt["start"], "end": excerpt["end"],
-                                                   "anchor": excerpt["anchor"]})  # fmt: skip
+        self.excerpts_table.update(
+            excerpt["id"],
+            {"start": excerpt["start"], "end": excerpt["end"], "anchor": excerpt["anchor"]},
+        )
 
     def moved_excerpts(self) -> pd.DataFrame:
         """Excerpts whose passage moved or was lost after their source was edited."""
-        rows = [(r["id"], r.get("source"), r.get("anchor")) for r in self.excerpts_table.records()
-                if r.get("anchor") in (qual.MOVED, qual.LOST)]  # fmt: skip
+        rows = [
+            (r["id"], r.get("source"), r.get("anchor"))
+            for r in self.excerpts_table.records()
+            if r.get("anchor") in (qual.MOVED, qual.LOST)
+        ]
         return pd.DataFrame(rows, columns=["excerpt", "source", "anchor"])
 
     # -- the codebook --
@@ -451,13 +556,19 @@ class FullerPicture(LiveViews):
 
     def merge_codes(self, keep: str, merged: str) -> None:
         """Fold ``merged`` into ``keep``: excerpts, sub-codes and description move."""
-        book, excerpts = qual.merge_codes(self.codebook_table.records(),
-                                          self.excerpts_table.records(), keep, merged)  # fmt: skip
+        book, excerpts = qual.merge_codes(
+            self.codebook_table.records(), self.excerpts_table.records(), keep, merged
+        )
         excerpt_version = self.excerpts_table.record.version
-        self.store.save(EXCERPTS_SECTION, excerpts, excerpt_version,
-                        private=self.excerpts_table.private_paths)  # fmt: skip
-        self.store.save(CODEBOOK_SECTION, book, self.codebook_table.record.version,
-                        private=self.codebook_table.private_paths)  # fmt: skip
+        self.store.save(
+            EXCERPTS_SECTION, excerpts, excerpt_version, private=self.excerpts_table.private_paths
+        )
+        self.store.save(
+            CODEBOOK_SECTION,
+            book,
+            self.codebook_table.record.version,
+            private=self.codebook_table.private_paths,
+        )
         self.reload()
 
     def delete_code(self, code_id: str) -> None:
@@ -471,18 +582,29 @@ class FullerPicture(LiveViews):
         else:
             rows = list(csv.DictReader(io.StringIO(read_transcript(path, path.name))))
             if rows and "name" not in rows[0]:
-                raise RecordError(CODEBOOK_SECTION, {"name": f"'{path.name}' has no 'name' "
-                                                     "column: one code per row with name, "
-                                                     "description, parent"})  # fmt: skip
+                raise RecordError(
+                    CODEBOOK_SECTION,
+                    {
+                        "name": f"'{path.name}' has no 'name' "
+                        "column: one code per row with name, "
+                        "description, parent"
+                    },
+                )
             names = {}
             codes = []
             for n, row in enumerate(rows):
                 code_id = (row.get("id") or "").strip() or f"csv{n + 1}"
                 names[(row.get("name") or "").strip()] = code_id
-                codes.append({"id": code_id, "name": (row.get("name") or "").strip(),
-                              "description": (row.get("description") or "").strip(),
-                              "parent": (row.get("parent") or "").strip() or None,
-                              "pillars": [], "predictors": []})  # fmt: skip
+                codes.append(
+                    {
+                        "id": code_id,
+                        "name": (row.get("name") or "").strip(),
+                        "description": (row.get("description") or "").strip(),
+                        "parent": (row.get("parent") or "").strip() or None,
+                        "pillars": [],
+                        "predictors": [],
+                    }
+                )
             for code in codes:  # a parent may be named rather than given by id
                 if code["parent"] in names:
                     code["parent"] = names[code["parent"]]
@@ -493,9 +615,12 @@ class FullerPicture(LiveViews):
             if code.get("parent") not in ids:
                 code["parent"] = None
         if added:
-            self.store.save(CODEBOOK_SECTION, [*self.codebook_table.records(), *added],
-                            self.codebook_table.record.version,
-                            private=self.codebook_table.private_paths)  # fmt: skip
+            self.store.save(
+                CODEBOOK_SECTION,
+                [*self.codebook_table.records(), *added],
+                self.codebook_table.record.version,
+                private=self.codebook_table.private_paths,
+            )
             self.reload()
         return len(added)
 
@@ -507,10 +632,19 @@ class FullerPicture(LiveViews):
             path.write_text(write_qdc(codes), encoding="utf-8")
         else:
             frame = pd.DataFrame(
-                [{"id": c["id"], "name": c.get("name"), "description": c.get("description") or "",
-                  "parent": c.get("parent") or "", "pillars": "; ".join(_listed(c.get("pillars"))),
-                  "predictors": "; ".join(_listed(c.get("predictors")))} for c in codes],
-                columns=["id", "name", "description", "parent", "pillars", "predictors"])  # fmt: skip
+                [
+                    {
+                        "id": c["id"],
+                        "name": c.get("name"),
+                        "description": c.get("description") or "",
+                        "parent": c.get("parent") or "",
+                        "pillars": "; ".join(_listed(c.get("pillars"))),
+                        "predictors": "; ".join(_listed(c.get("predictors"))),
+                    }
+                    for c in codes
+                ],
+                columns=["id", "name", "description", "parent", "pillars", "predictors"],
+            )
             frame.to_csv(path, index=False)
         return path
 
@@ -519,8 +653,9 @@ class FullerPicture(LiveViews):
     def excerpts(self) -> RecordTable:
         return self.excerpts_table
 
-    def add_excerpt(self, source_id: str, quote: str, codes: Sequence[str] = (), memo: str = "",
-                    near: int = 0) -> str:  # fmt: skip
+    def add_excerpt(
+        self, source_id: str, quote: str, codes: Sequence[str] = (), memo: str = "", near: int = 0
+    ) -> str:
         """Code a passage of an activity's material (found in its text by the quote)."""
         source = self.activities_table.get(source_id)
         text = str((source.get("material") or {}).get("text") or "")
@@ -528,40 +663,70 @@ class FullerPicture(LiveViews):
             start, end = qual.passage(text, quote, near)
         except ValueError as exc:
             raise RecordError(EXCERPTS_SECTION, {"quote": str(exc)}) from None
-        return self.excerpts_table.add({"source": source_id, "start": start, "end": end,
-                                        "quote": quote, "codes": list(codes), "memo": memo})  # fmt: skip
+        return self.excerpts_table.add(
+            {
+                "source": source_id,
+                "start": start,
+                "end": end,
+                "quote": quote,
+                "codes": list(codes),
+                "memo": memo,
+            }
+        )
 
     def flagged_identifiers(self, text: str) -> HTML:
         """The identifiers found in ``text`` while coding, to redact or rephrase."""
         found = qual.find_identifiers(text, self.names)
         if not found:
             return HTML(views.paragraph("No e-mail, phone number or listed name found."))
-        rows = [(i.kind, i.text if not self.read_only else qual.MARKS[i.kind], i.start)
-                for i in found]  # fmt: skip
-        return HTML(views.table(rows, ["Kind", "Found", "At character"],
-                                "Identifiers: redacted outside edit mode"))  # fmt: skip
+        rows = [
+            (i.kind, i.text if not self.read_only else qual.MARKS[i.kind], i.start) for i in found
+        ]
+        return HTML(
+            views.table(
+                rows, ["Kind", "Found", "At character"], "Identifiers: redacted outside edit mode"
+            )
+        )
 
     # -- analysis views --
 
     def frequency(self, by: str = "type") -> Live:
         def build():
-            labels = TYPE_LABELS if by == "type" else {
-                str(g["id"]): str(g.get("name")) for g in self.groups_table.records(public=True)}
-            table = qual.frequencies(self.excerpt_records(), self.codes(),
-                                     self.sources().values(), by, labels)  # fmt: skip
-            return charts.frequency_bars(table, "activity type" if by == "type" else "working group")
+            labels = (
+                TYPE_LABELS
+                if by == "type"
+                else {
+                    str(g["id"]): str(g.get("name")) for g in self.groups_table.records(public=True)
+                }
+            )
+            table = qual.frequencies(
+                self.excerpt_records(), self.codes(), self.sources().values(), by, labels
+            )
+            return charts.frequency_bars(
+                table, "activity type" if by == "type" else "working group"
+            )
 
         return self._live(build)
 
     def cooccurrence(self) -> Live:
-        return self._live(lambda: charts.cooccurrence_heatmap(
-            qual.cooccurrence_long(qual.cooccurrence(self.excerpt_records(), self.codes()))))
+        return self._live(
+            lambda: charts.cooccurrence_heatmap(
+                qual.cooccurrence_long(qual.cooccurrence(self.excerpt_records(), self.codes()))
+            )
+        )
 
     def code_excerpts(self, code_id: str) -> HTML:
         table = qual.code_excerpts(code_id, self.excerpt_records(), self.sources())
         sources = self.sources()
-        rows = [(r.excerpt, TYPE_LABELS.get(r.type, r.type), self._quote(r.quote, sources.get(r.source)),
-                 r.memo) for r in table.itertuples()]  # fmt: skip
+        rows = [
+            (
+                r.excerpt,
+                TYPE_LABELS.get(r.type, r.type),
+                self._quote(r.quote, sources.get(r.source)),
+                r.memo,
+            )
+            for r in table.itertuples()
+        ]
         return HTML(views.table(rows, ["Excerpt", "Activity", "Passage", "Memo"]))
 
     def _quote(self, quote: str, source: Mapping[str, Any] | None) -> str:
@@ -580,7 +745,9 @@ class FullerPicture(LiveViews):
 
     def reach(self) -> HTML:
         table = qual.reach(self.activities_table.records(public=True), TYPE_LABELS)
-        return HTML(views.table(table.values.tolist(), ["Activity type", "Activities", "People reached"]))
+        return HTML(
+            views.table(table.values.tolist(), ["Activity type", "Activities", "People reached"])
+        )
 
     # -- systems and narratives --
 
@@ -588,16 +755,24 @@ class FullerPicture(LiveViews):
         return self.timeline_table
 
     def timeline_chart(self) -> Live:
-        return self._live(lambda: charts.timeline_chart(pd.DataFrame(
-            self.timeline_table.records(public=True), columns=["date", "what", "who", "effect"])))
+        return self._live(
+            lambda: charts.timeline_chart(
+                pd.DataFrame(
+                    self.timeline_table.records(public=True),
+                    columns=["date", "what", "who", "effect"],
+                )
+            )
+        )
 
     def relationships(self) -> RecordTable:
         return self.relationships_table
 
     def network(self) -> Live:
         def build():
-            rows = [(r.get("from_org"), r.get("to_org"), r.get("kind"))
-                    for r in self.relationships_table.records(public=True)]  # fmt: skip
+            rows = [
+                (r.get("from_org"), r.get("to_org"), r.get("kind"))
+                for r in self.relationships_table.records(public=True)
+            ]
             return charts.network_chart(pd.DataFrame(rows, columns=["source", "target", "kind"]))
 
         return self._live(build)
@@ -613,10 +788,14 @@ class FullerPicture(LiveViews):
     def findings(self) -> RecordTable:
         return self.findings_table
 
-    def follow_up(self, finding_id: str, response: str, comments: str = "", people: int | None = None) -> None:
+    def follow_up(
+        self, finding_id: str, response: str, comments: str = "", people: int | None = None
+    ) -> None:
         """Record what community members said back about a finding."""
-        self.findings_table.update(finding_id, {"follow_up": {"response": response,
-                                                              "comments": comments, "people": people}})  # fmt: skip
+        self.findings_table.update(
+            finding_id,
+            {"follow_up": {"response": response, "comments": comments, "people": people}},
+        )
 
     def revise(self, finding_id: str, statement: str, reason: str, on: str | None = None) -> None:
         """Change a finding's statement, recording the change and its reason."""
@@ -625,16 +804,28 @@ class FullerPicture(LiveViews):
         from datetime import date
 
         record = self.findings_table.get(finding_id)
-        revisions = [*(record.get("revisions") or []),
-                     {"date": on or date.today().isoformat(), "before": record.get("statement"),
-                      "after": statement, "reason": reason.strip()}]  # fmt: skip
+        revisions = [
+            *(record.get("revisions") or []),
+            {
+                "date": on or date.today().isoformat(),
+                "before": record.get("statement"),
+                "after": statement,
+                "reason": reason.strip(),
+            },
+        ]
         self.findings_table.update(finding_id, {"statement": statement, "revisions": revisions})
 
     def joint_displays(self) -> HTML:
-        table = joint_table(self.session, self.store.get(PRIORITIES).value,
-                            self.store.get(LOCAL_DATA).value or [], self.store,
-                            self.excerpt_records(), self.codes(), self.sources(),
-                            self.findings_table.records(public=True))  # fmt: skip
+        table = joint_table(
+            self.session,
+            self.store.get(PRIORITIES).value,
+            self.store.get(LOCAL_DATA).value or [],
+            self.store,
+            self.excerpt_records(),
+            self.codes(),
+            self.sources(),
+            self.findings_table.records(public=True),
+        )
         return HTML(joint_html(table))
 
     def sustain(self) -> RecordTable:
@@ -644,7 +835,9 @@ class FullerPicture(LiveViews):
 # --- joint displays ------------------------------------------------------------------------
 
 
-def local_sentences(datasets: Sequence[Mapping[str, Any]], store: Any = None) -> dict[str, list[str]]:
+def local_sentences(
+    datasets: Sequence[Mapping[str, Any]], store: Any = None
+) -> dict[str, list[str]]:
     """Per predictor, one line per local measure linked to it (Step 5's local data)."""
     values = None
     if store is not None and importlib.util.find_spec("workbook.plan.tables") is not None:
@@ -672,7 +865,9 @@ def _latest_value(values, store, dataset_id, measure_id) -> str:
     try:
         frame = values(store, dataset_id)
         rows = frame[(frame["measure"] == measure_id) & frame["value"].notna()]
-        rows = rows[rows["subgroup"].isna() | (rows["subgroup"] == "")] if "subgroup" in rows else rows
+        rows = (
+            rows[rows["subgroup"].isna() | (rows["subgroup"] == "")] if "subgroup" in rows else rows
+        )
         if rows.empty:
             return ""
         last = rows.sort_values("year").iloc[-1]
@@ -690,25 +885,41 @@ def standing(session: Session) -> pd.DataFrame:
     return table[["predictor", "name", "vs_peers", "quality"]]
 
 
-def joint_table(session, priorities, datasets, store, excerpts, codes, sources, findings) -> pd.DataFrame:
+def joint_table(
+    session, priorities, datasets, store, excerpts, codes, sources, findings
+) -> pd.DataFrame:
     predictors = priority_predictors(priorities, session.framework)
     if not predictors:  # no priorities yet: the predictors the codebook and findings name
         named = {p for c in codes for p in _listed(c.get("predictors"))}
         named |= {p for f in findings for p in _listed(f.get("predictors"))}
         predictors = [p for p in predictor_names(session.framework) if p in named]
-    return qual.joint_display(predictors, standing(session), local_sentences(datasets, store),
-                              excerpts, codes, sources, findings)  # fmt: skip
+    return qual.joint_display(
+        predictors,
+        standing(session),
+        local_sentences(datasets, store),
+        excerpts,
+        codes,
+        sources,
+        findings,
+    )
 
 
 def joint_html(table: pd.DataFrame) -> str:
     if table.empty:
-        return views.paragraph("No priority predictors yet (Step 5), and no code or finding "
-                               "names a predictor: nothing to set side by side.")  # fmt: skip
+        return views.paragraph(
+            "No priority predictors yet (Step 5), and no code or finding "
+            "names a predictor: nothing to set side by side."
+        )
     parts = []
     for r in table.itertuples():
         quotes = "; ".join(f"\u201c{q}\u201d" for q in r.quotes) or "No quote that may be shown."
-        rows = [("The metrics", r.metrics), ("Local data", r.local), ("Themes", r.themes),
-                ("In their words", quotes), ("Findings", "; ".join(r.findings) or "None yet.")]  # fmt: skip
+        rows = [
+            ("The metrics", r.metrics),
+            ("Local data", r.local),
+            ("Themes", r.themes),
+            ("In their words", quotes),
+            ("Findings", "; ".join(r.findings) or "None yet."),
+        ]
         parts.append(views.heading(r.predictor, 4) + views.table(rows, ["", ""]))
     return "".join(parts)
 
@@ -727,22 +938,40 @@ def map_how_we_got_here(plan: PublicPlan, session: Session) -> list[Block]:
         return []
     activities = plan.value(ACTIVITIES_SECTION) or []
     groups = plan.value(GROUPS_SECTION) or []
-    blocks: list[Block] = [Paragraph(
-        "To see beyond the numbers, the coalition split into working groups and went out to "
-        "listen: to partners, and above all to residents most affected.", lead=True)]  # fmt: skip
+    blocks: list[Block] = [
+        Paragraph(
+            "To see beyond the numbers, the coalition split into working groups and went out to "
+            "listen: to partners, and above all to residents most affected.",
+            lead=True,
+        )
+    ]
     if groups:
-        blocks += [Heading("Working groups", 3), BulletList(tuple(
-            f"{g.get('name')}" + (f": meets {g['rhythm']}" if g.get("rhythm") else "")
-            + f" ({len(_listed(g.get('members')))} member organisations)" for g in groups))]  # fmt: skip
+        blocks += [
+            Heading("Working groups", 3),
+            BulletList(
+                tuple(
+                    f"{g.get('name')}"
+                    + (f": meets {g['rhythm']}" if g.get("rhythm") else "")
+                    + f" ({len(_listed(g.get('members')))} member organisations)"
+                    for g in groups
+                )
+            ),
+        ]
     if activities:
         table = qual.reach(activities, TYPE_LABELS)
         total = int(table["reached"].sum())
         blocks += [
             Heading("Who we heard from", 3),
             Paragraph(f"{len(activities)} engagement activities reached about {total} people."),
-            Table("Engagement activities by type", ("Type", "Activities", "People reached"),
-                  tuple((str(r.type), str(r.activities), str(int(r.reached))) for r in table.itertuples())),
-        ]  # fmt: skip
+            Table(
+                "Engagement activities by type",
+                ("Type", "Activities", "People reached"),
+                tuple(
+                    (str(r.type), str(r.activities), str(int(r.reached)))
+                    for r in table.itertuples()
+                ),
+            ),
+        ]
     return [*blocks, *record]
 
 
@@ -753,26 +982,43 @@ def map_findings(plan: PublicPlan, session: Session) -> list[Block]:
         return []
     sources = _public_sources(plan)
     excerpts = {str(e["id"]): e for e in plan.value(EXCERPTS_SECTION) or [] if e.get("id")}
-    blocks: list[Block] = [Paragraph(
-        "What the metrics, local data and people's own accounts say together. Each finding "
-        "names its evidence and how strong it is.", lead=True)]  # fmt: skip
+    blocks: list[Block] = [
+        Paragraph(
+            "What the metrics, local data and people's own accounts say together. Each finding "
+            "names its evidence and how strong it is.",
+            lead=True,
+        )
+    ]
     responses = {"agree": "agreed", "partly": "partly agreed", "disagree": "disagreed"}
     for n, finding in enumerate(findings, 1):
         blocks.append(Heading(f"Finding {n}: {finding.get('statement')}", 3))
-        facts = [f"Strength of the evidence: {STRENGTH_LABELS.get(finding.get('strength'), 'not rated')}."]
+        facts = [
+            "Strength of the evidence: "
+            f"{STRENGTH_LABELS.get(finding.get('strength'), 'not rated')}."
+        ]
         if _listed(finding.get("groups")):
             facts.append(f"Concerns: {', '.join(_listed(finding['groups']))}.")
         evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
         kinds = {k: sum(1 for e in evidence if e.get("kind") == k) for k in EVIDENCE_KINDS}
-        facts.append(f"Evidence: {kinds['metric']} metric(s), {kinds['local']} local measure(s), "
-                     f"{kinds['excerpt']} excerpt(s).")  # fmt: skip
+        facts.append(
+            f"Evidence: {kinds['metric']} metric(s), {kinds['local']} local measure(s), "
+            f"{kinds['excerpt']} excerpt(s)."
+        )
         follow = finding.get("follow_up") or {}
         if follow.get("response"):
-            people = f"{follow['people']} community members" if follow.get("people") else "Community members"
-            facts.append(f"{people} {responses.get(follow['response'], follow['response'])}"
-                         + (f": {follow['comments']}" if follow.get("comments") else "."))  # fmt: skip
+            people = (
+                f"{follow['people']} community members"
+                if follow.get("people")
+                else "Community members"
+            )
+            facts.append(
+                f"{people} {responses.get(follow['response'], follow['response'])}"
+                + (f": {follow['comments']}" if follow.get("comments") else ".")
+            )
         for revision in finding.get("revisions") or []:
-            facts.append(f"Revised {review.long_date(revision.get('date', ''))}: {revision.get('reason')}")
+            facts.append(
+                f"Revised {review.long_date(revision.get('date', ''))}: {revision.get('reason')}"
+            )
         blocks.append(BulletList(tuple(facts)))
         for e in evidence:
             if e.get("kind") != "excerpt":
@@ -783,16 +1029,34 @@ def map_findings(plan: PublicPlan, session: Session) -> list[Block]:
             if quote and qual.quotable(source):
                 said = TYPE_LABELS.get(str(source.get("type")), "an activity").lower()
                 blocks.append(Callout(f"Heard in a {said}", f"\u201c{quote}\u201d", kind="key"))
-    table = joint_table(session, plan.value(PRIORITIES), plan.value(LOCAL_DATA) or [], None,
-                        list(excerpts.values()), plan.value(CODEBOOK_SECTION) or [], sources,
-                        findings)  # fmt: skip
+    table = joint_table(
+        session,
+        plan.value(PRIORITIES),
+        plan.value(LOCAL_DATA) or [],
+        None,
+        list(excerpts.values()),
+        plan.value(CODEBOOK_SECTION) or [],
+        sources,
+        findings,
+    )
     if not table.empty:
-        blocks.append(Table(
-            "Each priority predictor: the metrics, local data and what people said",
-            ("Predictor", "The metrics", "Local data", "Themes", "In their words"),
-            tuple((r.predictor, r.metrics, r.local, r.themes,
-                   " ".join(f"\u201c{q}\u201d" for q in r.quotes) or "-") for r in table.itertuples()),
-            wide=True))  # fmt: skip
+        blocks.append(
+            Table(
+                "Each priority predictor: the metrics, local data and what people said",
+                ("Predictor", "The metrics", "Local data", "Themes", "In their words"),
+                tuple(
+                    (
+                        r.predictor,
+                        r.metrics,
+                        r.local,
+                        r.themes,
+                        " ".join(f"\u201c{q}\u201d" for q in r.quotes) or "-",
+                    )
+                    for r in table.itertuples()
+                ),
+                wide=True,
+            )
+        )
     return blocks
 
 
@@ -802,10 +1066,23 @@ def map_sustainability(plan: PublicPlan, session: Session) -> list[Block]:
     if not rows:
         return []
     return [
-        Paragraph("Engagement does not end with the plan: these activities keep residents and "
-                  "partners involved.", lead=True),
-        Table("Planned engagement", ("Activity", "How often", "Owner", "Budget", "Starts"),
-              tuple((str(r.get("activity") or ""), str(r.get("rhythm") or ""), str(r.get("owner") or ""),
-                     f"{r['budget']:,.0f}" if isinstance(r.get("budget"), int | float) else "-",
-                     review.long_date(r["start"]) if r.get("start") else "-") for r in rows)),
-    ]  # fmt: skip
+        Paragraph(
+            "Engagement does not end with the plan: these activities keep residents and "
+            "partners involved.",
+            lead=True,
+        ),
+        Table(
+            "Planned engagement",
+            ("Activity", "How often", "Owner", "Budget", "Starts"),
+            tuple(
+                (
+                    str(r.get("activity") or ""),
+                    str(r.get("rhythm") or ""),
+                    str(r.get("owner") or ""),
+                    f"{r['budget']:,.0f}" if isinstance(r.get("budget"), int | float) else "-",
+                    review.long_date(r["start"]) if r.get("start") else "-",
+                )
+                for r in rows
+            ),
+        ),
+    ]
