@@ -30,6 +30,11 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\w])\+?\(?\d[\d ()./-]{5,}\d(?![\w])")
 MARKS = {"email": "[email]", "phone": "[phone]", "name": "[name]"}
 
+PEER_WORDS = {
+    "better": "better than peers",
+    "worse": "worse than peers",
+    "similar": "similar to peers",
+}
 ANCHORED, MOVED, LOST = "anchored", "moved", "lost"
 
 
@@ -455,7 +460,7 @@ def joint_display(
         parts = []
         if metrics is not None:
             for r in metrics.itertuples():
-                judged = getattr(r, "vs_peers", "") or "not compared"
+                judged = PEER_WORDS.get(getattr(r, "vs_peers", "") or "", "not compared")
                 quality = getattr(r, "quality", None)
                 parts.append(f"{r.name}: {judged}" + (f" ({quality})" if quality else ""))
         linked = [f["statement"] for f in findings if predictor in listed(f.get("predictors"))]

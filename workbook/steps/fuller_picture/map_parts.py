@@ -103,6 +103,13 @@ def map_findings(plan: PublicPlan, session: Session) -> list[Block]:
             f"Evidence: {kinds['metric']} metric(s), {kinds['local']} local measure(s), "
             f"{kinds['excerpt']} excerpt(s)."
         )
+        named = [
+            session.catalog[e["ref"]].name
+            for e in evidence
+            if e.get("kind") == "metric" and e.get("ref") in session.catalog
+        ]
+        if named:
+            facts.append(f"Metrics: {'; '.join(named)}.")
         follow = finding.get("follow_up") or {}
         if follow.get("response"):
             people = (
