@@ -564,6 +564,11 @@ def outputs(notebook: Path) -> str:
 def test_notebook_in_edit_and_view_mode_shows_no_raw_transcript_or_identifier(picture, tmp_path):
     ids = coded(picture)
     picture.edit_source(ids["source"], NOTES + " " + SECRET_NOTES)
+    quiet = picture.activities().add(
+        {"type": "interview", "consent": "no_quotes", "material": {"text": "Unquotable words."}}
+    )
+    picture.reload()
+    picture.add_excerpt(quiet, "Unquotable words.", [ids["rent"]])
     path = picture.store.path
     picture.store.close()
     out = run_step(tmp_path / "edit", path, steps="6")
@@ -577,6 +582,7 @@ def test_notebook_in_edit_and_view_mode_shows_no_raw_transcript_or_identifier(pi
         assert "Maria Lopez" not in shown and "555-013-2288" not in shown
         assert "maria@example.org" not in shown
         assert "[phone]" in shown  # the redacted quote is there
+        assert "Unquotable words" not in shown and "did not agree to be quoted" in shown
 
 
 def test_notebook_runs_on_a_real_county(real_dir, tmp_path):

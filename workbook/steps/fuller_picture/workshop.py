@@ -364,8 +364,25 @@ class FullerPicture(LiveViews):
 
     # -- excerpts --
 
-    def excerpts(self) -> RecordTable:
-        return self.excerpts_table
+    def excerpts(self) -> RecordTable | HTML:
+        """The excerpts to code in edit mode; in view mode a table whose passages are
+        redacted and withheld where the people of the activity did not agree to quotes."""
+        if not self.read_only:
+            return self.excerpts_table
+        sources = self.sources()
+        names = {c["id"]: c.get("name") or c["id"] for c in self.codes()}
+        rows = [
+            (
+                activity_label(sources.get(str(e.get("source")), {})),
+                self._quote(qual.text_of(e.get("quote"), True), sources.get(str(e.get("source")))),
+                "; ".join(str(names[c]) for c in qual.listed(e.get("codes")) if c in names),
+                qual.text_of(e.get("memo"), True),
+            )
+            for e in self.excerpt_records()
+        ]
+        if not rows:
+            return HTML(views.paragraph("No excerpts coded yet."))
+        return HTML(views.table(rows, ["Activity", "Passage", "Codes", "Memo"], "Excerpts"))
 
     def add_excerpt(
         self, source_id: str, quote: str, codes: Sequence[str] = (), memo: str = "", near: int = 0
