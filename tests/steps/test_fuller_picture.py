@@ -610,3 +610,38 @@ def test_notebook_runs_on_a_real_county(real_dir, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Los Angeles" in outputs(tmp_path / "out" / "06_fuller_picture.ipynb")
+
+
+def test_excerpts_typed_in_the_table_are_checked_and_placed(picture):
+    ids = coded(picture)
+    table = picture.excerpts()
+    placed = table.add({"source": ids["source"], "quote": "The bus to work", "codes": [ids["bus"]]})
+    record = table.get(placed)
+    assert NOTES[record["start"] : record["end"]] == "The bus to work"
+    with pytest.raises(RecordError) as refused:
+        table.add({"source": ids["source"], "quote": "Not what anyone said"})
+    assert "quote" in refused.value.errors and "copy it exactly" in str(refused.value)
+
+
+def test_identifiers_in_the_material_are_listed_only_in_edit_mode(picture, monkeypatch):
+    coded(picture)
+    shown = picture.identifiers_found().data
+    assert "maria@example.org" in shown and "555-013-2288" in shown
+    assert "1 email, 1 name, 1 phone" in shown
+    path = picture.store.path
+    picture.store.close()
+    monkeypatch.setenv(READ_ONLY_ENV, "1")
+    viewed = FullerPicture(start(6, "98031", plan_path=str(path), show=False))
+    counts = viewed.identifiers_found().data
+    assert "Redacted outside edit mode" in counts and "maria@example.org" not in counts
+    assert "Maria" not in viewed.excerpts().data
+
+
+def test_an_uploaded_codebook_is_imported_from_its_bytes(picture):
+    coded(picture)
+    data = "name,description,parent\nChildcare,Care for children,\nEvening care,,Childcare\n"
+    assert picture.import_codebook("codes.csv", data.encode()) == 2
+    codes = {c["name"]: c for c in picture.codebook().records()}
+    assert codes["Evening care"]["parent"] == codes["Childcare"]["id"]
+    with pytest.raises(RecordError, match="no 'name' column"):
+        picture.import_codebook("codes.csv", b"code,description\nX,Y\n")

@@ -65,6 +65,11 @@ def _too_big(name: str, size: int, limit: int) -> TranscriptError:
     )
 
 
+def decode_text(content: bytes, name: str) -> str:
+    """Bytes of a text file (a transcript, a CSV) as text: UTF-8, or a confident guess."""
+    return _decode(content, name).lstrip("\ufeff")
+
+
 def _decode(content: bytes, name: str) -> str:
     try:
         return content.decode("utf-8")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from workbook.analysis import qualitative as qual
@@ -14,11 +15,13 @@ from workbook.forms import (
     MultipleChoice,
     Number,
     RecordTable,
+    Rule,
     ShortText,
     SingleChoice,
 )
 from workbook.forms.structured import Entries, FollowUp, Links, Material, Redacted, TextList
 from workbook.steps.fuller_picture.sections import (
+    ACTIVITIES_SECTION,
     ACTIVITY_TYPES,
     ANCHORS,
     CONSENTS,
@@ -183,6 +186,51 @@ class Codebook(RecordTable):
         code = self.get(record_id)
         qual.check_deletable(code, self.store.get(EXCERPTS_SECTION).value or [])
         super().delete(record_id, force)
+
+
+def source_text(store: Any, source_id: str) -> str | None:
+    """The material of activity ``source_id`` as saved (None when there is no such activity)."""
+    for record in store.get(ACTIVITIES_SECTION).value or []:
+        if isinstance(record, Mapping) and record.get("id") == source_id:
+            return str((record.get("material") or {}).get("text") or "")
+    return None
+
+
+@dataclass(frozen=True)
+class InSource(Rule):
+    """An excerpt's passage is found in its activity's material (unless flagged lost)."""
+
+    text: Callable[[str], str | None] = field(compare=False)
+
+    def field_names(self) -> tuple[str, ...]:
+        return ("source", "quote")
+
+    def check(self, values: Mapping[str, Any], fields: Mapping[str, Field]) -> dict[str, str]:
+        quote, source = qual.text_of(values.get("quote")), values.get("source")
+        if values.get("anchor") == qual.LOST or not quote or not source:
+            return {}
+        text = self.text(str(source))
+        if text is None:
+            return {"source": f"there is no activity '{source}': choose one of the activities"}
+        if quote not in text:
+            return {
+                "quote": "This passage is not in the activity's notes or transcript: copy it "
+                "exactly from there (or add it to the material first)."
+            }
+        return {}
+
+
+class Excerpts(RecordTable):
+    """Excerpts placed in their source on every save: the offsets follow the passage."""
+
+    def _complete(self, values: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> dict:
+        merged = super()._complete(values, base)
+        text = source_text(self.store, str(merged.get("source") or ""))
+        if text and qual.text_of(merged.get("quote")) and merged.get("anchor") != qual.LOST:
+            placed = qual.anchor(text, merged)
+            if placed["anchor"] != qual.LOST:
+                merged["start"], merged["end"] = placed["start"], placed["end"]
+        return merged
 
 
 def _one_of(

@@ -8,22 +8,29 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
 from workbook.analysis import qualitative as qual
 from workbook.data.qdc import read_qdc, write_qdc
-from workbook.data.transcripts import read_transcript
+from workbook.data.transcripts import decode_text, read_transcript
 from workbook.display import qualitative_charts as charts
 from workbook.display import views
-from workbook.display.live import Live, LiveViews
+from workbook.display.live import Live, LiveViews, WithFallback
+from workbook.display.theme import ERROR, SUCCESS
+from workbook.errors import WorkbookError
 from workbook.forms import (
     RecordError,
     RecordTable,
 )
+from workbook.forms.controls import button
+from workbook.forms.messages import coloured
 from workbook.session import Session
 from workbook.steps.fuller_picture.fields import (
     Codebook,
+    Excerpts,
+    InSource,
     activity_fields,
     activity_label,
     code_fields,
@@ -34,6 +41,7 @@ from workbook.steps.fuller_picture.fields import (
     narrative_fields,
     record_options,
     relationship_fields,
+    source_text,
     sustain_fields,
     timeline_fields,
 )
@@ -105,10 +113,11 @@ class FullerPicture(LiveViews):
             read_only=ro,
             label_field="name",
         )
-        self.excerpts_table = RecordTable(
+        self.excerpts_table = Excerpts(
             excerpt_fields(sources, codes, self.redact),
             store,
             EXCERPTS_SECTION,
+            rules=[InSource(lambda source: source_text(store, source))],
             title="Excerpts",
             read_only=ro,
             label_field="source",
@@ -288,13 +297,17 @@ class FullerPicture(LiveViews):
     def delete_code(self, code_id: str) -> None:
         self.codebook_table.delete(code_id)
 
-    def import_codebook(self, path: str | Path) -> int:
-        """Add the codes of a REFI-QDA (.qdc) or CSV codebook; returns how many were added."""
+    def import_codebook(self, path: str | Path, content: bytes | None = None) -> int:
+        """Add the codes of a REFI-QDA (.qdc) or CSV codebook; returns how many were added.
+
+        ``content`` is the file's bytes when it was uploaded (``path`` then names it).
+        """
         path = Path(path)
+        data = path.read_bytes() if content is None else bytes(content)
         if path.suffix.lower() == ".qdc":
-            codes = read_qdc(path.read_bytes(), path.name)
+            codes = read_qdc(data, path.name)
         else:
-            rows = list(csv.DictReader(io.StringIO(read_transcript(path, path.name))))
+            rows = list(csv.DictReader(io.StringIO(decode_text(data, path.name))))
             if rows and "name" not in rows[0]:
                 raise RecordError(
                     CODEBOOK_SECTION,
@@ -337,6 +350,75 @@ class FullerPicture(LiveViews):
             )
             self.reload()
         return len(added)
+
+    def files(self) -> WithFallback | HTML:
+        """Upload a transcript into an activity, import or export the codebook."""
+        if self.read_only:
+            return HTML(views.paragraph("Files are imported and exported in the editing notebook."))
+        sources = [
+            (activity_label(r), str(r["id"])) for r in self.activities_table.records(public=True)
+        ]
+        chooser = widgets.Dropdown(options=sources, description="Activity")
+        transcript = widgets.FileUpload(accept=".txt,.md,.docx,.pdf", multiple=False)
+        codebook = widgets.FileUpload(accept=".qdc,.csv", multiple=False)
+        message = widgets.HTML("")
+
+        def uploaded(upload: widgets.FileUpload) -> tuple[str, bytes]:
+            if not upload.value:
+                raise WorkbookError("no file chosen: choose one with the upload button first")
+            item = upload.value[0]
+            return str(item["name"]), bytes(item["content"])
+
+        def run(action, done: str) -> None:
+            try:
+                result = action()
+            except (WorkbookError, ValueError) as exc:
+                message.value = coloured(f"Not done: {exc}", ERROR)
+                return
+            message.value = coloured(done.format(result), SUCCESS)
+
+        def add_transcript(_: object) -> None:
+            def action() -> int:
+                if not chooser.value:
+                    raise WorkbookError("no activity yet: add the activity first, then its file")
+                name, data = uploaded(transcript)
+                return self.edit_source(chooser.value, read_transcript(data, name), name)
+
+            run(action, "Transcript imported ({} characters); its excerpts were re-anchored.")
+
+        def add_codes(_: object) -> None:
+            def action() -> int:
+                name, data = uploaded(codebook)
+                return self.import_codebook(name, data)
+
+            run(action, "{} new code(s) added to the codebook.")
+
+        def export(_: object) -> None:
+            def action() -> str:
+                folder = self.session.output_dir
+                qdc = self.export_codebook(Path(folder) / "step6_codebook.qdc")
+                self.export_codebook(Path(folder) / "step6_codebook.csv")
+                self.export_memos(Path(folder) / "step6_memos.csv")
+                return str(qdc.parent)
+
+            run(action, "Codebook (.qdc and .csv) and memos written to {}.")
+
+        buttons = []
+        for label, handler in (
+            ("Import transcript", add_transcript),
+            ("Import codebook", add_codes),
+            ("Export codebook and memos", export),
+        ):
+            buttons.append(button(label))
+            buttons[-1].on_click(handler)
+        box = widgets.VBox(
+            [
+                widgets.HBox([chooser, transcript, buttons[0]]),
+                widgets.HBox([codebook, buttons[1], buttons[2]]),
+                message,
+            ]
+        )
+        return WithFallback(box, views.paragraph("Files are imported in the live notebook."))
 
     def export_codebook(self, path: str | Path) -> Path:
         """Write the codebook as .qdc (by the file's suffix) or CSV."""
@@ -404,6 +486,23 @@ class FullerPicture(LiveViews):
                 "memo": memo,
             }
         )
+
+    def identifiers_found(self) -> HTML:
+        """What redaction hides in the activities' material: each identifier in edit mode,
+        only how many of each kind in view mode."""
+        rows, counts = [], {}
+        for record in self.activities_table.records():
+            text = str((record.get("material") or {}).get("text") or "")
+            for found in qual.find_identifiers(text, self.names):
+                counts[found.kind] = counts.get(found.kind, 0) + 1
+                rows.append((activity_label(record), found.kind, found.text, found.start))
+        if not rows:
+            return HTML(views.paragraph("No e-mail, phone number or listed name in the material."))
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        note = views.paragraph(f"Redacted outside edit mode: {summary}.")
+        if self.read_only:
+            return HTML(note)
+        return HTML(note + views.table(rows, ["Activity", "Kind", "Found", "At character"]))
 
     def flagged_identifiers(self, text: str) -> HTML:
         """The identifiers found in ``text`` while coding, to redact or rephrase."""
