@@ -54,7 +54,8 @@ def test_steps_not_in_the_workbook_leave_gaps_naming_the_step(doc):
             else:
                 assert [(g.step, g.step_title) for g in found] == [(number, titles[number])]
     named = {g.step for _, g in doc.gaps}
-    assert {5, 6, 7, 8} <= named and not named & {1, 2, 3, 4}
+    assert {n for n in (5, 6, 7, 8) if n not in registry.numbers()} <= named
+    assert not named & {1, 2, 3, 4}
 
 
 def test_steps_1_to_4_parts_hold_their_facts(doc, example_plan):

@@ -103,9 +103,12 @@ def identifier_names(store: PlanStore) -> list[str]:
         person = record.get("person") if isinstance(record, Mapping) else None
         if isinstance(person, Mapping) and person.get("name"):
             names.append(str(person["name"]))
+    listed_words = []
     for record in store.get(IDENTIFIERS_SECTION).value or []:
         if isinstance(record, Mapping) and record.get("text"):
-            names.append(str(record["text"]))
+            # A person's name is split below; other identifying words are kept whole.
+            kept = names if record.get("kind") != "other" else listed_words
+            kept.append(str(record["text"]))
     # A full name also identifies by its parts ("Maria Lopez" -> "Lopez").
     parts = [p for n in names for p in n.split() if len(p) >= 4 and p[0].isupper()]
-    return list(dict.fromkeys([*names, *parts]))
+    return list(dict.fromkeys([*names, *parts, *listed_words]))
