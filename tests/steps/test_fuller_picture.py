@@ -645,3 +645,26 @@ def test_an_uploaded_codebook_is_imported_from_its_bytes(picture):
     assert codes["Evening care"]["parent"] == codes["Childcare"]["id"]
     with pytest.raises(RecordError, match="no 'name' column"):
         picture.import_codebook("codes.csv", b"code,description\nX,Y\n")
+
+
+def test_local_values_join_the_joint_display_when_step5_keeps_them(picture, monkeypatch):
+    import types
+
+    import pandas as pd
+
+    from workbook.steps.fuller_picture import joint
+
+    datasets = picture.store.get(step6.LOCAL_DATA).value
+    assert joint.local_sentences(datasets, picture.store) == {
+        "Housing affordability": ["Households waiting (Housing authority waiting list, Strong)"]
+    }  # without Step 5's tables (or before it is merged): names and quality only
+    rows = pd.DataFrame(
+        {"place": ["98031"] * 3, "year": [2022, 2023, 2024], "measure": ["m1"] * 3,
+         "subgroup": [None] * 3, "value": [410.0, 520.0, None], "moe": [None] * 3,
+         "suppressed": [False, False, True]}
+    )  # fmt: skip
+    fake = types.ModuleType(joint.LOCAL_TABLES)
+    fake.local_values = lambda store, dataset_id: rows if dataset_id == "ds1" else rows.iloc[:0]
+    monkeypatch.setitem(sys.modules, joint.LOCAL_TABLES, fake)
+    lines = joint.local_sentences(datasets, picture.store)["Housing affordability"]
+    assert lines == ["Households waiting (Housing authority waiting list, Strong): 520 in 2023"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,28 +15,39 @@ from workbook.errors import WorkbookError
 from workbook.session import Session
 from workbook.steps.fuller_picture.sections import listed, predictor_names, priority_predictors
 
+LOCAL_TABLES = "workbook.plan.tables"  # Step 5's tables of local values, once it exists
+
+
+def local_reader() -> Any:
+    """Step 5's ``local_values(store, dataset_id)``, or None in a tree without it."""
+    try:
+        module = importlib.import_module(LOCAL_TABLES)
+    except ModuleNotFoundError as exc:
+        if exc.name in (LOCAL_TABLES, "workbook.plan"):
+            return None
+        raise
+    return getattr(module, "local_values", None)
+
 
 def local_sentences(
     datasets: Sequence[Mapping[str, Any]], store: Any = None
 ) -> dict[str, list[str]]:
-    """Per predictor, one line per local measure linked to it (Step 5's local data)."""
-    values = None
-    if store is not None and importlib.util.find_spec("workbook.plan.tables") is not None:
-        values = getattr(importlib.import_module("workbook.plan.tables"), "local_values", None)
+    """Per predictor, one line per local measure linked to it (Step 5's local data),
+    with its latest value when the plan holds the rows and they cover one place."""
+    values = local_reader() if store is not None else None
     lines: dict[str, list[str]] = {}
     for dataset in datasets:
         if not isinstance(dataset, Mapping):
             continue
         for measure in dataset.get("measures") or []:
-            predictor = measure.get("predictor")
-            if not predictor:
+            if not isinstance(measure, Mapping) or not measure.get("predictor"):
                 continue
             text = f"{measure.get('name')} ({dataset.get('name')}"
             text += f", {measure['quality']})" if measure.get("quality") else ")"
             latest = _latest_value(values, store, dataset.get("id"), measure.get("id"))
             if latest:
                 text += f": {latest}"
-            lines.setdefault(predictor, []).append(text)
+            lines.setdefault(str(measure["predictor"]), []).append(text)
     return lines
 
 
@@ -46,11 +57,13 @@ def _latest_value(values, store, dataset_id, measure_id) -> str:
     try:
         frame = values(store, dataset_id)
         rows = frame[(frame["measure"] == measure_id) & frame["value"].notna()]
-        rows = (
-            rows[rows["subgroup"].isna() | (rows["subgroup"] == "")] if "subgroup" in rows else rows
-        )
+        if "subgroup" in rows:
+            rows = rows[rows["subgroup"].isna() | (rows["subgroup"] == "")]
         if rows.empty:
             return ""
+        if "place" in rows and rows["place"].nunique() > 1:
+            years = rows["year"]
+            return f"{rows['place'].nunique()} places, {years.min()}-{years.max()}"
         last = rows.sort_values("year").iloc[-1]
         return f"{last['value']:g} in {last['year']}"
     except (WorkbookError, KeyError, ValueError, TypeError):
