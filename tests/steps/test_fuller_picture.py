@@ -668,3 +668,24 @@ def test_local_values_join_the_joint_display_when_step5_keeps_them(picture, monk
     monkeypatch.setitem(sys.modules, joint.LOCAL_TABLES, fake)
     lines = joint.local_sentences(datasets, picture.store)["Housing affordability"]
     assert lines == ["Households waiting (Housing authority waiting list, Strong): 520 in 2023"]
+
+
+def test_merge_and_revision_panels_change_the_plan_in_edit_mode_only(picture):
+    ids = coded(picture)
+    finding = picture.findings().add({"statement": "Buses are slow.", "strength": "one"})
+    picture.reload()
+    merge = picture.merge_panel().widget
+    keep, merged = merge.children[0].children
+    keep.value, merged.value = ids["rent"], ids["moving"]
+    merge.children[1].click()
+    assert "done" in merge.children[2].value
+    assert ids["moving"] not in {c["id"] for c in picture.codebook().records()}
+    revise = picture.revision_panel().widget
+    chosen, text, reason, go, message = revise.children
+    chosen.value, text.value = finding, "Night buses are slow."
+    go.click()  # no reason given: refused, nothing changed
+    assert "Not done" in message.value and "reason" in message.value
+    assert picture.findings().get(finding)["statement"] == "Buses are slow."
+    reason.value = "Residents said days are fine."
+    go.click()
+    assert picture.findings().get(finding)["revisions"][0]["reason"] == reason.value

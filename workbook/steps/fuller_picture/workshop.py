@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -351,6 +352,50 @@ class FullerPicture(LiveViews):
             self.reload()
         return len(added)
 
+    def _panel(self, rows: list, action, done: str, live_only: str) -> WithFallback | HTML:
+        """A row of inputs and a button that runs ``action`` and says how it went."""
+        if self.read_only:
+            return HTML(views.paragraph(live_only))
+        message = widgets.HTML("")
+        go = button(done.split(":")[0])
+
+        def clicked(_: object) -> None:
+            try:
+                action()
+            except (WorkbookError, ValueError) as exc:
+                message.value = coloured(f"Not done: {exc}", ERROR)
+                return
+            message.value = coloured(done, SUCCESS)
+
+        go.on_click(clicked)
+        box = widgets.VBox([*rows, go, message])
+        return WithFallback(box, views.paragraph(live_only))
+
+    def merge_panel(self) -> WithFallback | HTML:
+        """Merge one code into another (excerpts, memos and sub-codes move with it)."""
+        codes = record_options(self.codebook_table.records(), "name")
+        keep = widgets.Dropdown(options=codes, description="Keep")
+        merged = widgets.Dropdown(options=codes, description="Merge in")
+        return self._panel(
+            [widgets.HBox([keep, merged])],
+            lambda: self.merge_codes(keep.value, merged.value),
+            "Merge codes: done; run the cells below again to see the codebook as it is now.",
+            "Codes are merged in the editing notebook.",
+        )
+
+    def revision_panel(self) -> WithFallback | HTML:
+        """Revise a finding's statement, recording the reason."""
+        findings = record_options(self.findings_table.records(), "statement")
+        chosen = widgets.Dropdown(options=findings, description="Finding")
+        text = widgets.Textarea(placeholder="The finding as revised", rows=2)
+        reason = widgets.Text(placeholder="Why it changed (what people said)")
+        return self._panel(
+            [chosen, text, reason],
+            lambda: self.revise(chosen.value, text.value, reason.value),
+            "Revise the finding: saved, with its reason, in the finding's revisions.",
+            "Findings are revised in the editing notebook.",
+        )
+
     def files(self) -> WithFallback | HTML:
         """Upload a transcript into an activity, import or export the codebook."""
         if self.read_only:
@@ -629,10 +674,12 @@ class FullerPicture(LiveViews):
 
     def revise(self, finding_id: str, statement: str, reason: str, on: str | None = None) -> None:
         """Change a finding's statement, recording the change and its reason."""
+        if not finding_id:
+            raise RecordError(FINDINGS_SECTION, {"statement": "Choose the finding to revise."})
+        if not statement.strip():
+            raise RecordError(FINDINGS_SECTION, {"statement": "Write the finding as revised."})
         if not reason.strip():
             raise RecordError(FINDINGS_SECTION, {"revisions": "Give the reason for the revision."})
-        from datetime import date
-
         record = self.findings_table.get(finding_id)
         revisions = [
             *(record.get("revisions") or []),
