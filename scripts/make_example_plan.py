@@ -47,6 +47,7 @@ from workbook.plan.store import PlanStore, import_plan  # noqa: E402
 from workbook.session import AUTHOR_ENV, READ_ONLY_ENV, start  # noqa: E402
 from workbook.steps import build_the_coalition as coalition  # noqa: E402
 from workbook.steps import finalize_and_release as release  # noqa: E402
+from workbook.steps import fuller_picture as picture  # noqa: E402
 from workbook.steps import local_government_readiness as readiness  # noqa: E402
 from workbook.steps import measurement_and_sustainability as measurement  # noqa: E402
 from workbook.steps import review  # noqa: E402
@@ -238,6 +239,16 @@ CHECKLISTS = {
     },
     3: {"all_conditions": True, "evidence": True, "many_voices": True, "overall": True},
     4: {"management_team": True, "champions": True, "requests": True, "launch": False},
+    6: {
+        "working_groups": True,
+        "stakeholder_input": True,
+        "community_input": True,
+        "systems_narratives": True,
+        "summary": True,
+        "follow_up": True,
+        "map_findings": False,
+        "engagement_plan": True,
+    },
     9: {
         "complete": False,
         "format": True,
@@ -317,11 +328,356 @@ def fill(store: PlanStore) -> None:
     assert launch.save(), launch.validate()
     save_checklist(store, framework, 4)
     fill_step5_local(store)
-    fill_step7(store)
+    fill_step6(store, framework)
+    save_checklist(store, framework, 6)
+    fill_step7(store)  # selects Step 6's findings
     fill_step8(store)  # measures for the logic model Step 7 approved
     fill_step9(store)
     save_checklist(store, framework, 9)
     fill_step10(store, framework)
+
+
+# Step 6: two working groups, three activities with typed notes (invented people and
+# words), a codebook, excerpts, findings with the community's follow-up, a sustain plan.
+STEP6_NOTES = (
+    (
+        "focus_group",
+        "2026-12-03",
+        "Eastside library",
+        0,
+        11,
+        "7 renters, 4 homeowners; 6 under 35",
+        "Childcare during the session; Spanish interpretation",
+        "25 dollar grocery card",
+        "quote_anonymous",
+        "English and Spanish",
+        "We moved three times in two years because the rent kept going up. Every move meant a new "
+        "school for my daughter. The bus to the jobs near the airport takes over an hour each way. "
+        "Nobody at the housing office calls you back; you can reach Ms. Carla Brennan at "
+        "555-013-2288 if you are lucky. If rent took less of the paycheck we could stay put.",
+    ),
+    (
+        "listening_session",
+        "2026-12-10",
+        "Northgate community centre",
+        1,
+        23,
+        "23 residents; about half said they had changed jobs in the last year",
+        "Step-free room; large-print handouts",
+        "Dinner provided",
+        "quote_named",
+        "English",
+        "The new training programme is good but the classes end at 6 and the last bus leaves "
+        "at 5:40. "
+        "Employers here want a certificate nobody can afford. People say folks here do not want to "
+        "work, but everyone I know has two jobs. Rent takes more than half of what we earn.",
+    ),
+    (
+        "interview",
+        "2026-12-15",
+        "By phone",
+        0,
+        1,
+        "One landlord who rents 40 units",
+        "",
+        "",
+        "no_quotes",
+        "English",
+        "Repairs cost more each year and the waiting list for vouchers is long. I would take "
+        "vouchers if the inspection did not take three months. Write to me at "
+        "landlord@example.org.",
+    ),
+)
+STEP6_CODES = (
+    ("Housing costs", "Rent or a mortgage taking too much of income.", ["Housing affordability"]),
+    ("Moving often", "Forced or frequent moves, and what they break.", ["Housing stability"]),
+    ("Getting to work", "Transport between homes and jobs.", ["Employment opportunities"]),
+    (
+        "Training that fits",
+        "Job training people can reach and finish.",
+        ["Employment opportunities"],
+    ),
+    ("Unanswered calls", "Offices and services that do not respond.", []),
+    ("Stories about us", "What others say about people here, and what people say back.", []),
+)
+STEP6_EXCERPTS = (  # activity, passage, codes, memo
+    (
+        0,
+        "We moved three times in two years because the rent kept going up.",
+        ["Housing costs", "Moving often"],
+        "Rent rises drive moves, not choice.",
+    ),
+    (
+        0,
+        "Every move meant a new school for my daughter.",
+        ["Moving often"],
+        "Children carry the cost of moves.",
+    ),
+    (
+        0,
+        "The bus to the jobs near the airport takes over an hour each way.",
+        ["Getting to work"],
+        "",
+    ),
+    (
+        0,
+        "Nobody at the housing office calls you back; you can reach Ms. Carla Brennan at "
+        "555-013-2288 if you are lucky.",
+        ["Unanswered calls"],
+        "Check with the housing authority.",
+    ),
+    (
+        0,
+        "If rent took less of the paycheck we could stay put.",
+        ["Housing costs", "Moving often"],
+        "",
+    ),
+    (
+        1,
+        "the classes end at 6 and the last bus leaves at 5:40",
+        ["Training that fits", "Getting to work"],
+        "Schedules do not line up.",
+    ),
+    (1, "Employers here want a certificate nobody can afford.", ["Training that fits"], ""),
+    (
+        1,
+        "People say folks here do not want to work, but everyone I know has two jobs.",
+        ["Stories about us"],
+        "A narrative to counter.",
+    ),
+    (1, "Rent takes more than half of what we earn.", ["Housing costs"], ""),
+    (
+        2,
+        "I would take vouchers if the inspection did not take three months.",
+        ["Housing costs", "Unanswered calls"],
+        "A landlord's view: delays, not unwillingness.",
+    ),
+)
+
+
+def _step6_predictors(store: PlanStore, framework) -> list[str]:
+    """Step 5's priorities when there are some; else the predictors Step 2's insights touch."""
+    chosen = picture.priority_predictors(store.get(picture.PRIORITIES).value, framework)
+    if chosen:
+        return chosen
+    catalog = load_catalog()
+    named = [
+        catalog[v].predictor
+        for i in store.get(picture.INSIGHTS).value or []
+        for v in i.get("metrics") or []
+        if v in catalog
+    ]
+    return list(dict.fromkeys(named))[:3] or picture.predictor_names(framework)[:2]
+
+
+def fill_step6(store: PlanStore, framework) -> None:
+    """Step 6 through its tables, referring to Step 4 (and Step 5, if there) by their ids."""
+    step = picture.FullerPicture(
+        SimpleNamespace(framework=framework, plan=store, read_only=False, jurisdiction=None)
+    )
+    stakeholders = [
+        r for r in store.get("step4.stakeholders").value or [] if r.get("status") == "accepted"
+    ]
+    ids = [r["id"] for r in stakeholders]
+    predictors = _step6_predictors(store, framework)
+    group_ids = []
+    focus = (
+        ("Housing and neighbourhoods", ["neighborhoods"], "neighborhoods"),
+        ("Jobs and training", ["work", "education"], "work"),
+    )
+    pillar_of = {x["name"]: p["id"] for p in framework.pillars for x in p["predictors"]}
+    for n, (name, pillars, home) in enumerate(focus):
+        members = ids[n::2] or ids
+        own = [p for p in predictors if pillar_of.get(p) == home] or [
+            next(x["name"] for p in framework.pillars if p["id"] == home for x in p["predictors"])
+        ]
+        group_ids.append(
+            step.groups().add(
+                {
+                    "name": name,
+                    "pillars": pillars,
+                    "members": members,
+                    "lead": members[0] if members else None,
+                    "rhythm": "Every second Tuesday",
+                    "predictors": own,
+                }
+            )
+        )
+    step.reload()
+    sources = []
+    for (
+        kind,
+        date,
+        place,
+        group,
+        reached,
+        who,
+        supports,
+        pay,
+        consent,
+        language,
+        text,
+    ) in STEP6_NOTES:
+        sources.append(
+            step.activities().add(
+                {
+                    "type": kind,
+                    "date": date,
+                    "place": place,
+                    "group_id": group_ids[group],
+                    "reached": reached,
+                    "demographics": who,
+                    "supports": supports,
+                    "compensation": pay,
+                    "consent": consent,
+                    "language": language,
+                    "material": {"text": text},
+                }
+            )
+        )
+    step.identifiers().add({"text": "Carla Brennan", "kind": "name"})
+    codes = {}
+    for name, description, linked in STEP6_CODES:
+        known = [p for p in linked if p in picture.predictor_names(framework)]
+        codes[name] = step.codebook().add(
+            {"name": name, "description": description, "predictors": known}
+        )
+    step.reload()
+    excerpts = [
+        step.add_excerpt(sources[n], quote, [codes[c] for c in names], memo)
+        for n, quote, names, memo in STEP6_EXCERPTS
+    ]
+    insights = store.get(picture.INSIGHTS).value or []
+    metrics_named = [v for i in insights for v in i.get("metrics") or []]
+    local = [
+        f"{d['id']}/{m['id']}"
+        for d in store.get(picture.LOCAL_DATA).value or []
+        for m in d.get("measures") or []
+    ]
+    findings = (
+        (
+            "Rising rents push families to move, and each move costs children a school.",
+            [("metric", v) for v in metrics_named[:2]]
+            + [("local", r) for r in local[:1]]
+            + [("excerpt", excerpts[0]), ("excerpt", excerpts[1]), ("excerpt", excerpts[8])],
+            "several",
+            ["renters", "families with children"],
+            ["Housing affordability", "Housing stability"],
+            {"response": "agree", "people": 31, "comments": "Add the cost of moving itself."},
+        ),
+        (
+            "Training and buses run on schedules that do not fit working people's days.",
+            [("excerpt", excerpts[5]), ("excerpt", excerpts[2])],
+            "one",
+            ["workers without a car"],
+            ["Employment opportunities"],
+            {"response": "partly", "people": 18, "comments": "The new evening route helps some."},
+        ),
+        (
+            "Landlords and tenants both describe the voucher process as too slow.",
+            [("excerpt", excerpts[9]), ("excerpt", excerpts[3])],
+            "contested",
+            ["voucher holders"],
+            ["Housing affordability"],
+            {
+                "response": "disagree",
+                "people": 6,
+                "comments": "Some landlords still refuse vouchers.",
+            },
+        ),
+    )
+    known = set(picture.predictor_names(framework))
+    for statement, evidence, strength, groups, linked, follow in findings:
+        finding = step.findings().add(
+            {
+                "statement": statement,
+                "strength": strength,
+                "groups": groups,
+                "evidence": [{"kind": k, "ref": r} for k, r in evidence],
+                "predictors": [p for p in linked if p in known],
+                "follow_up": follow,
+            }
+        )
+        if strength == "contested":
+            step.revise(
+                finding,
+                "Tenants, and some landlords, find the voucher process too "
+                "slow; other landlords refuse vouchers.",
+                "Community members said refusals matter as much as delays.",
+                "2027-01-20",
+            )
+    for record in (
+        {
+            "date": "1968-04-11",
+            "what": "Fair Housing Act",
+            "who": "Congress",
+            "effect": "Made redlining illegal; its maps still match today's gaps.",
+            "source": "Federal law",
+        },
+        {
+            "date": "1994-06-01",
+            "what": "Route 9 bus line cut",
+            "who": "Transit authority",
+            "effect": "Eastside lost its direct link to the airport jobs.",
+            "source": "Board minutes",
+        },
+        {
+            "date": "2019-09-01",
+            "what": "County rental assistance fund",
+            "who": "County",
+            "effect": "Helped 300 households a year; the waiting list doubled.",
+            "source": "County budget",
+        },
+    ):
+        step.timeline().add(record)
+    orgs = [str(r.get("organisation")) for r in stakeholders] or ["County", "Transit authority"]
+    for a, kind, b in (
+        (0, "funds", 1),
+        (1, "partners_with", 2),
+        (2, "competes_with", 3),
+        (0, "partners_with", 3),
+    ):
+        step.relationships().add(
+            {
+                "from_org": orgs[a % len(orgs)],
+                "kind": kind,
+                "to_org": orgs[b % len(orgs)] if len(orgs) > 1 else "Residents",
+            }
+        )
+    step.narratives().add(
+        {
+            "narrative": "People here do not want to work.",
+            "held_by": "Some employers and officials",
+            "evidence": "Repeated in two council meetings.",
+            "counter": "Most residents we heard hold two jobs; schedules and costs are the "
+            "barrier.",
+        }
+    )
+    for activity, rhythm, owner, budget, start_on in (
+        (
+            "Listening session in each neighbourhood",
+            "Every quarter",
+            "Community engagement lead",
+            6000,
+            "2027-03-01",
+        ),
+        (
+            "Data walk with residents on the yearly numbers",
+            "Every year",
+            "Data lead",
+            2500,
+            "2027-09-01",
+        ),
+    ):
+        step.sustain().add(
+            {
+                "activity": activity,
+                "rhythm": rhythm,
+                "owner": owner,
+                "budget": budget,
+                "start": start_on,
+            }
+        )
 
 
 def fill_step9(store: PlanStore) -> None:
@@ -740,6 +1096,18 @@ def fixed(data: dict) -> dict:
             return out
         return value
 
+    def follow(value):
+        """References to records (a member's stakeholder id, "<dataset>/<measure>") too."""
+        if isinstance(value, list):
+            return [follow(v) for v in value]
+        if isinstance(value, dict):
+            return {k: follow(v) for k, v in value.items()}
+        if isinstance(value, str) and value not in ids.values():
+            parts = value.split("/")
+            if all(p in ids for p in parts):
+                return "/".join(ids[p] for p in parts)
+        return value
+
     last: dict[str, str] = {}
     for n, entry in enumerate(data["history"]):
         step = int(entry["section"].split(".")[0].removeprefix("step"))
@@ -750,6 +1118,10 @@ def fixed(data: dict) -> dict:
     for name, section in data["sections"].items():
         section["value"] = rename(section["value"])
         section["saved_at"] = last[name]
+    for entry in data["history"]:
+        entry["value"] = follow(entry["value"])
+    for section in data["sections"].values():
+        section["value"] = follow(section["value"])
     _follow_ids(data, ids)
     relink_and_rehash(data, ids)
     data["meta"]["plan_id"] = "example-linden-county-98031"

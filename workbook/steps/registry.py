@@ -149,6 +149,28 @@ STEPS: tuple[StepEntry, ...] = (
         contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
     StepEntry(
+        6,
+        sections=(
+            PlanSection("step6.groups", "Working groups"),
+            # Raw notes and transcripts never leave edit mode.
+            PlanSection("step6.activities", "Engagement activities", private=("material.text",)),
+            PlanSection("step6.codebook", "Codebook"),
+            # Passages and memos as typed; their redacted copies ("shown") are public.
+            PlanSection("step6.excerpts", "Coded excerpts", private=("quote.text", "memo.text")),
+            PlanSection("step6.timeline", "Timeline of policies and events"),
+            PlanSection("step6.relationships", "Relationships between organisations"),
+            PlanSection("step6.narratives", "Prevailing narratives"),
+            PlanSection("step6.identifiers", "Names to redact", private=("text",)),
+            PlanSection("step6.findings", "Findings"),
+            PlanSection("step6.sustain", "Plan to sustain engagement"),
+        ),
+        contributions={
+            "how_we_got_here": "map_how_we_got_here",
+            "findings": "map_findings",
+            "sustainability": "map_sustainability",
+        },
+    ),
+    StepEntry(
         7,
         sections=(
             PlanSection("step7.selection", "Findings that go forward"),
