@@ -13,10 +13,10 @@ HTML copies of a notebook.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import textwrap
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -158,7 +158,10 @@ def toc_svg(
 ) -> str:
     """The theory of change drawn as an inline ``<svg>`` element (text, no prolog)."""
     raw = _pipe(toc_graph(toc, flagged), "svg").decode("utf-8")
-    return clean_svg(raw, name, f"toc-{uuid.uuid4().hex[:8]}")
+    # Ids from the content: the same plan draws the same bytes (the MAP's content hash
+    # depends on it), and two different diagrams on one page still differ.
+    digest = hashlib.sha256((name + raw).encode()).hexdigest()[:8]
+    return clean_svg(raw, name, f"toc-{digest}")
 
 
 def toc_png(toc: Mapping[str, Any] | None) -> bytes:
