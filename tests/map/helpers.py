@@ -42,3 +42,23 @@ def table(blocks, caption_start: str) -> Table:
 
 def gaps(blocks) -> list[Gap]:
     return [b for b in blocks if isinstance(b, Gap)]
+
+
+def without_steps(plan, numbers) -> None:
+    """Delete every section of the steps ``numbers`` from the plan file ``plan``: a plan
+    whose coalition has not reached them yet, so their MAP parts are empty."""
+    from workbook.plan.store import PlanStore
+
+    prefixes = tuple(f"step{n}." for n in numbers)
+    with PlanStore.open(plan, author="Test") as store:
+        for section in store.sections():
+            if section.startswith(prefixes):
+                store.delete_section(section)
+
+
+def expected_gaps(sections, numbers, registered) -> list[tuple[str, int]]:
+    """(MAP section title, step) of the parts left empty: steps removed or not built."""
+    return [
+        (s["title"], n) for s in sections for n in s["steps"]
+        if n in numbers or n not in registered
+    ]  # fmt: skip
