@@ -31,7 +31,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``workbook batch`` (for :func:`main_batch`)."""
-    from workbook.run.batch import DEFAULT_OUTPUT, MODES
+    from workbook.run import DEFAULT_OUTPUT, MODES
 
     parser.add_argument(
         "targets",

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from workbook.data.dataset import open_dataset
 from workbook.errors import ParameterError
+from workbook.run import DEFAULT_OUTPUT, MODES
 from workbook.run.assets import write_assets
 from workbook.run.markers import dataset_signature, is_complete
 from workbook.run.summary import BatchSummary, JobRecord
@@ -45,9 +46,6 @@ from workbook.run.workers import (
     in_process,
     local_pool,
 )
-
-MODES = ("fast", "papermill")
-DEFAULT_OUTPUT = Path("output") / "batch"
 
 
 def _validate(mode: str, workers: object, scheduler: str | None) -> int:
