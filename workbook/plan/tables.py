@@ -21,11 +21,11 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from workbook.plan.errors import PlanValueError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from workbook.plan.public import PublicPlan
     from workbook.plan.store import PlanStore
 
@@ -59,6 +59,8 @@ def has_table(conn: sqlite3.Connection, name: str = TABLE) -> bool:
 
 def _rows(frame: pd.DataFrame, dataset_id: str) -> list[tuple]:
     """SQLite rows of a data set (missing values as NULL), built column by column."""
+    import pandas as pd  # here, not at import: the ballot server needs no pandas
+
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise PlanValueError(f"local values need the columns {', '.join(missing)}")
@@ -150,6 +152,8 @@ def prune(store: PlanStore, keep: Iterable[str]) -> int:
 
 
 def _frame(records: list[tuple]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(records, columns=COLUMNS)
     return frame.astype(
         {
