@@ -1,4 +1,4 @@
-"""The parts Steps 1-4 and 9 write in the MAP, called as the builder calls them."""
+"""The parts Steps 1-5 and 9 write in the MAP, called as the builder calls them."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def view(tmp_path, monkeypatch):
 def test_steps_contribute_where_the_guide_says():
     assert CONTRIBUTIONS == [
         (1, "how_we_got_here"), (2, "how_we_got_here"), (2, "findings"),
-        (3, "how_we_got_here"), (4, "how_we_got_here"), (9, "how_we_got_here"),
+        (3, "how_we_got_here"), (4, "how_we_got_here"), (5, "how_we_got_here"),
+        (5, "findings"), (9, "how_we_got_here"),
     ]  # fmt: skip
 
 
