@@ -255,6 +255,13 @@ def vote_sentence(vote: Mapping[str, Any]) -> str:
 # --- the MAP's parts ---------------------------------------------------------------------
 
 
+def plan_priorities(plan: PublicPlan, session: Session) -> pd.DataFrame:
+    """The predictors weighed as the plan's peers and partners stand (for the MAP)."""
+    stakeholders = [r for r in plan.value(STAKEHOLDERS_SECTION) or [] if isinstance(r, dict)]
+    comparison = comparison_for(session, plan.value(PEERS_SECTION))
+    return priorities_for(session, comparison, stakeholders)
+
+
 def _review_blocks(plan: PublicPlan, session: Session) -> list[Block]:
     value = plan.value(REVIEW_SECTION) or {}
     notes = saved_notes(value)
@@ -274,19 +281,29 @@ def _review_blocks(plan: PublicPlan, session: Session) -> list[Block]:
     return blocks
 
 
-def _vote_blocks(plan: PublicPlan) -> list[Block]:
+def _vote_blocks(plan: PublicPlan, session: Session) -> list[Block]:
     votes = [v for v in plan.value(VOTES_SECTION) or [] if isinstance(v, dict)]
     if not votes:
         return []
     blocks: list[Block] = [Heading("How the coalition voted", 3)]
+    order: dict[str, tuple] | None = None
     for vote in votes:
-        ranked = tally(vote.get("counts") or {}, vote.get("options") or [])
-        rows = tuple((str(r.rank), r.option, str(r.points)) for r in ranked.itertuples()
-                     if r.points)  # fmt: skip
+        points = [p for p in (vote.get("counts") or {}).values() if p]
+        if order is None and len(points) != len(set(points)):  # a tie: the rule orders it
+            table = plan_priorities(plan, session)
+            order = tie_order(table) if not table.empty else {}
+        known = order or {}
+        ranked = tally(vote.get("counts") or {}, vote.get("options") or [],
+                       lambda o, known=known: known.get(o, (0, 0, o.lower())))  # fmt: skip
+        rows = tuple((str(r.rank), r.option, str(r.points), "tied" if r.tied else "")
+                     for r in ranked.itertuples() if r.points)  # fmt: skip
         blocks.append(Paragraph(vote_sentence(vote)))
         if rows:
-            blocks.append(Table("Points per option", ("Rank", "Option", "Points"), rows,
-                                note="Options without points are left out."))  # fmt: skip
+            blocks.append(Table(
+                "Points per option", ("Rank", "Option", "Points", "Tie"), rows,
+                note="Options without points are left out. Tied options are ordered by the "
+                f"tie rule: {TIE_RULE}",
+            ))  # fmt: skip
     return blocks
 
 
@@ -296,7 +313,7 @@ def _decision_blocks(plan: PublicPlan) -> list[Block]:
     if not chosen:
         return []
     when = review.long_date(str(value.get("decided_on") or ""))
-    who = str(value.get("decided_by") or "the coalition")
+    who = str(value.get("decided_by") or "who decided is not recorded")
     votes = {v.get("id"): v for v in plan.value(VOTES_SECTION) or [] if isinstance(v, dict)}
     based = votes.get(value.get("vote_id"))
     on_vote = (
@@ -305,14 +322,13 @@ def _decision_blocks(plan: PublicPlan) -> list[Block]:
     blocks: list[Block] = [
         Heading("How the priorities were chosen", 3),
         Paragraph(
-            f"On {when}, {who} chose {len(chosen)} first priority "
-            f"{'predictor' if len(chosen) == 1 else 'predictors'}{on_vote}: "
-            f"{', '.join(chosen)}."
-        ),  # fmt: skip
+            f"The coalition chose {len(chosen)} first priority "
+            f"{'predictor' if len(chosen) == 1 else 'predictors'} on {when} ({who})"
+            f"{on_vote}: {', '.join(chosen)}."
+        ),
     ]
     if value.get("tie_rule"):
-        blocks.append(Paragraph(f"Ties in the vote were broken by a rule agreed in advance. "
-                                f"{value['tie_rule']}"))  # fmt: skip
+        blocks.append(Paragraph(f"The rule for ties in the vote: {value['tie_rule']}"))
     return blocks
 
 
@@ -326,7 +342,7 @@ def map_how_we_got_here(plan: PublicPlan, session: Session) -> list[Block]:
         "by side, voted on where to look first, and looked for local data to fill the gaps.",
         lead=True,
     )
-    return [lead, *_review_blocks(plan, session), *_vote_blocks(plan),
+    return [lead, *_review_blocks(plan, session), *_vote_blocks(plan, session),
             *_decision_blocks(plan), *record]  # fmt: skip
 
 
@@ -336,9 +352,7 @@ def _priority_blocks(plan: PublicPlan, session: Session) -> list[Block]:
     if not chosen:
         return []
     blocks: list[Block] = [Heading("First priorities and why", 3)]
-    stakeholders = [r for r in plan.value(STAKEHOLDERS_SECTION) or [] if isinstance(r, dict)]
-    table = priorities_for(session, comparison_for(session, plan.value(PEERS_SECTION)),
-                           stakeholders)  # fmt: skip
+    table = plan_priorities(plan, session)
     if not table.empty:
         picked = table.set_index("predictor").loc[
             [p for p in chosen if p in set(table["predictor"])]
