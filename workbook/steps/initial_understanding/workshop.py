@@ -229,7 +229,9 @@ class Workshop:
         chooser.style.button_width = "auto"
         following = widgets.Button(description="Next pillar", icon="arrow-right")
         screen = widgets.HTML(self.screen(chooser.value))
-        parts: list[widgets.Widget] = [widgets.HBox([chooser, following]), screen]
+        # A viewer's page offers choosers only: the "next" button comes with editing.
+        top = [chooser] if self.read_only else [chooser, following]
+        parts: list[widgets.Widget] = [widgets.HBox(top), screen]
         box = widgets.Textarea(
             placeholder="What the coalition saw in this pillar: surprises, agreements, "
             "questions to follow up",
