@@ -4,6 +4,7 @@ decision, and the step's parts of the MAP."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -375,3 +376,34 @@ def test_registry_declares_step5_sections_and_private_contacts():
     assert set(registry.private_paths("step5.sources")) == {
         "contact.name", "contact.email", "contact.phone"}  # fmt: skip
     assert entry.contribution("findings") is step5.map_findings
+
+
+def test_the_workshop_widget_saves_notes_for_the_chosen_pillar(session):
+    panel = step5.InitialUnderstanding(session).workshop().widget
+    chooser, screen = panel.children[0].children[0], panel.children[1]
+    box, (save, status) = panel.children[3], panel.children[4].children
+    chooser.value = "education"
+    assert "High-quality education" in screen.value and box.value == ""
+    box.value = "Preschool seats are short in the east."
+    save.click()
+    assert "Saved." in status.value and "Preschool seats" in screen.value
+    assert step5.saved_notes(session.plan.get(step5.REVIEW_SECTION).value) == {
+        "education": "Preschool seats are short in the east."}  # fmt: skip
+    chooser.value = "work"
+    assert box.value == "" and status.value == ""
+
+
+def uploaded(content: bytes) -> dict:
+    """A file as the upload widget holds it after a user chose it."""
+    return {"name": "wall.csv", "type": "text/csv", "size": len(content),
+            "content": memoryview(content), "last_modified": datetime.now(UTC)}  # fmt: skip
+
+
+def test_the_entry_widget_imports_an_uploaded_csv(session):
+    entry = step5.VoteEntry(session.plan, PREDICTORS)
+    assert entry.record_upload() is None and "Choose a CSV file" in entry.message.value
+    entry.voters.value, entry.dots.value = 5, 3
+    entry.upload.value = (uploaded(b"Moon landings,2\n"),)
+    assert entry.record_upload() is None and "row 1" in entry.message.value
+    entry.upload.value = (uploaded(b"Digital access,4\n"),)
+    assert entry.record_upload()["source"] == "csv"
