@@ -183,7 +183,8 @@ def tally(
     """Options ranked by points, most first; equal points ordered by ``tie_key``.
 
     ``tied`` marks every option that shares its points with another (the rule decided
-    their order); without a ``tie_key`` ties go alphabetically.
+    their order); options without points are never marked, as their order decides
+    nothing. Without a ``tie_key`` ties go alphabetically.
     """
     options = list(options) if options is not None else list(counts)
     points = complete_counts(options, counts)
@@ -192,6 +193,6 @@ def tally(
     values = [points[o] for o in order]
     table = pd.DataFrame({
         "option": order, "points": values, "rank": range(1, len(order) + 1),
-        "tied": [values.count(v) > 1 for v in values],
+        "tied": [v > 0 and values.count(v) > 1 for v in values],
     }, columns=TALLY_COLUMNS)  # fmt: skip
     return table

@@ -15,12 +15,14 @@ TIED, ALONE = "Tied: order set by the tie rule", "Not tied"
 def tally_chart(table: pd.DataFrame, title: str, synthetic: bool = False, chosen=()):
     """Horizontal bars of ``table`` (option, points, rank, tied), in rank order.
 
-    Tied options are drawn in another colour and labelled "tie"; options in ``chosen``
-    (the coalition's decision) get a mark after their points.
+    Options without points are left out (the description counts them). Tied options are
+    drawn in another colour and labelled "tie"; options in ``chosen`` (the coalition's
+    decision) get a mark after their points.
     """
     if table.empty or int(table["points"].sum()) == 0:
         return nothing_yet(title, "No points recorded yet.", synthetic)
-    frame = table[["option", "points", "rank", "tied"]].copy()
+    frame = table.loc[table["points"] > 0, ["option", "points", "rank", "tied"]].copy()
+    without = len(table) - len(frame)
     frame["status"] = frame["tied"].map({True: TIED, False: ALONE})
     chosen = set(chosen)
     frame["label"] = [
@@ -53,8 +55,9 @@ def tally_chart(table: pd.DataFrame, title: str, synthetic: bool = False, chosen
     return finish(
         chart,
         title,
-        f"A bar chart of {len(frame)} options by points, most first. {top['option']} leads "
-        f"with {top['points']} points. "
+        f"A bar chart of the {len(frame)} options with points, most first"
+        + (f" ({without} more got none)" if without else "")
+        + f". {top['option']} leads with {top['points']} points. "
         + (
             f"{ties} options share their points with another; the tie rule sets their order."
             if ties

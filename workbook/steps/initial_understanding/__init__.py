@@ -220,13 +220,14 @@ class InitialUnderstanding(LiveViews):
             views.paragraph(vote_sentence(vote))
             + views.paragraph(f"Tie rule: {TIE_RULE}")
             + views.table(
-                [
-                    (r.rank, r.option, r.points, "tie" if r.tied else "")
-                    for r in ranked.itertuples()
-                ],
+                [(r.rank, r.option, r.points, "tie" if r.tied else "")
+                 for r in ranked.itertuples() if r.points],
                 ["Rank", "Option", "Points", "Tied"],
             )
-        )
+        )  # fmt: skip
+        none = list(ranked.loc[ranked["points"] == 0, "option"])
+        if none:
+            text += views.paragraph(f"No points ({len(none)}): {', '.join(none)}.")
         if len(votes) > 1:
             text = views.paragraph(f"{len(votes)} votes recorded; the latest is shown.") + text
         return Stack(tally_chart(ranked, title, self.session.synthetic, chosen or ()), HTML(text))

@@ -255,7 +255,7 @@ class DecisionForm(Form):
 
 def decision_form(store: PlanStore, framework: Framework, read_only: bool | None = None):
     return DecisionForm(
-        decision_fields(framework), store, PRIORITIES_SECTION, title="The decision",
+        decision_fields(framework), store, PRIORITIES_SECTION, title="First priorities",
         intro="The predictors the coalition will look at first, why, who decided and when. "
         "The decision is linked to the latest vote recorded above.",
         read_only=read_only,
