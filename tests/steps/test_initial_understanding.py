@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from tests.conftest import ROOT
 from workbook.analysis import priorities as pr
 from workbook.analysis.compare import compare
 from workbook.analysis.disparities import gaps, group_values
@@ -407,3 +408,9 @@ def test_the_entry_widget_imports_an_uploaded_csv(session):
     assert entry.record_upload() is None and "row 1" in entry.message.value
     entry.upload.value = (uploaded(b"Digital access,4\n"),)
     assert entry.record_upload()["source"] == "csv"
+
+
+def test_the_vote_template_lists_every_predictor_and_imports():
+    template = ROOT / "data" / "templates" / step5.VOTE_TEMPLATE
+    counts, problems = read_counts_csv(template.read_text(encoding="utf-8"), PREDICTORS)
+    assert problems == [] and list(counts) == PREDICTORS and set(counts.values()) == {0}

@@ -39,6 +39,7 @@ from workbook.steps.initial_understanding.votes import (
     MAX_PRIORITIES,
     PRIORITIES_SECTION,
     TIE_RULE,
+    VOTE_TEMPLATE,
     VOTES_SECTION,
     DecisionForm,
     VoteEntry,
@@ -67,9 +68,10 @@ FINDINGS_SECTION = STEP.section("findings")
 
 __all__ = [
     "DEFAULT_QUESTION", "MAX_PRIORITIES", "PRIORITIES_SECTION", "REVIEW_SECTION", "TIE_RULE",
-    "VOTES_SECTION", "DecisionForm", "InitialUnderstanding", "csv_vote", "decision_form",
-    "latest_vote", "map_findings", "map_how_we_got_here", "paper_vote", "priorities_for",
-    "record_decision", "receive_vote", "save_pillar_notes", "saved_notes", "saved_votes",
+    "VOTE_TEMPLATE", "VOTES_SECTION", "DecisionForm", "InitialUnderstanding", "csv_vote",
+    "decision_form", "latest_vote", "map_findings", "map_how_we_got_here", "paper_vote",
+    "priorities_for", "record_decision", "receive_vote", "save_pillar_notes", "saved_notes",
+    "saved_votes",
 ]  # fmt: skip
 
 

@@ -32,6 +32,7 @@ PRIORITIES_SECTION = STEP.section("priorities")
 MAX_PRIORITIES = 5
 MAX_CSV_BYTES = 1_000_000
 DEFAULT_QUESTION = "Which predictors should the coalition look at first?"
+VOTE_TEMPLATE = "step5_dot_vote.csv"  # in data/templates: every predictor, 0 points
 TIE_RULE = (
     "Options with equal points are ordered by how many coalition partners already work in "
     "their pillar (more first), then by how many of their metrics are worse than the "
@@ -215,8 +216,9 @@ class VoteEntry:
             widgets.HTML("<b>Points per option, as counted on the wall chart</b>"), grid,
             self.record_button,
             widgets.HTML("<b>Or import the counts</b>: a CSV file with the columns "
-                         "<code>option,points</code>, one row per option; the settings above "
-                         "apply to it too."),
+                         "<code>option,points</code>, one row per option (a template with "
+                         f"every predictor: data/templates/{VOTE_TEMPLATE}); the settings "
+                         "above apply to it too."),
             widgets.HBox([self.upload, self.import_button]), self.message,
         ])  # fmt: skip
         return WithFallback(panel, "<p>Votes are typed in or imported in edit mode.</p>")
