@@ -42,3 +42,13 @@ def table(blocks, caption_start: str) -> Table:
 
 def gaps(blocks) -> list[Gap]:
     return [b for b in blocks if isinstance(b, Gap)]
+
+
+def unbuilt_parts() -> int:
+    """How many parts of the MAP the example plan leaves empty: those of the steps the
+    workbook does not have yet (the example fills every step there is)."""
+    from workbook.data.catalog import load_framework
+    from workbook.steps import registry
+
+    sections = load_framework()["map_sections"]
+    return sum(1 for s in sections for n in s["steps"] if n not in registry.numbers())
