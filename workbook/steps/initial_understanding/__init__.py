@@ -33,7 +33,6 @@ from workbook.display.vote_charts import tally_chart
 from workbook.plan.public import PublicPlan
 from workbook.session import Session
 from workbook.steps import registry, review
-from workbook.steps.initial_understanding import local
 from workbook.steps.initial_understanding.votes import (
     DEFAULT_QUESTION,
     MAX_PRIORITIES,
@@ -380,8 +379,11 @@ def _priority_blocks(plan: PublicPlan, session: Session) -> list[Block]:
 
 def map_findings(plan: PublicPlan, session: Session) -> list[Block]:
     """Step 5 in the MAP's findings: the priority predictors and why, then the local data."""
+    # Imported here: the local-data module may use this package's names at its import.
+    from workbook.steps.initial_understanding.local import map_local_findings
+
     priorities = _priority_blocks(plan, session)
-    local_blocks = local.map_local_findings(plan, session)
+    local_blocks = map_local_findings(plan, session)
     if not (priorities or local_blocks):
         return []
     chosen = (plan.value(PRIORITIES_SECTION) or {}).get("predictors") or []
