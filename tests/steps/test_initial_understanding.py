@@ -303,6 +303,7 @@ def test_one_pillar_per_screen_with_insights_beside_and_text_escaped(session):
     assert "Homes are hard to afford here." in housing  # beside its metric
     assert "Share of affordable" in housing or "affordable" in housing.lower()
     assert "font-size:2em" in housing and "Peers: " in housing and "Nation: " in housing
+    assert "(median " in housing  # the reference each judgement was made against
     assert "<script>" not in housing and "&lt;script&gt;" in housing
     education = screens.screen("education")
     assert "Schools matter" in education and "<script>" not in education

@@ -39,7 +39,11 @@ from workbook.steps import registry
 STEP = registry.step(5)
 REVIEW_SECTION = STEP.section("review")
 MAX_NOTES = 5000
-SCOPES = (("peers", "Peers"), ("state", "State"), ("nation", "Nation"))
+SCOPES = (  # (judgement column, label, the median it was judged against)
+    ("peers", "Peers", "peer_median"),
+    ("state", "State", "state_median"),
+    ("nation", "Nation", "national_median"),
+)
 VERDICT_WORDS = {"better": "better", "worse": "worse", "similar": "similar", "": "not judged"}
 MISSING_WORDS = {
     "no_data_year": "no value for this place in that year",
@@ -103,12 +107,18 @@ def save_pillar_notes(
 # --- one pillar's screen ----------------------------------------------------------------
 
 
-def _chip(scope: str, verdict: str) -> str:
+def _chip(scope: str, verdict: str, median: str) -> str:
     colour = JUDGEMENT_COLOURS.get(verdict, JUDGEMENT_COLOURS[""])
+    reference = (
+        f' <span style="font-size:0.75em;color:{TEXT_MUTED}">(median {escape(median)})</span>'
+        if median
+        else ""
+    )
     return (
         f'<span style="display:inline-block;border:3px solid {colour};border-radius:6px;'
         f'padding:1px 8px;margin:2px 6px 2px 0;color:{TEXT}">{escape(scope)}: '
-        f'<b style="color:{colour}">{escape(VERDICT_WORDS.get(verdict, verdict))}</b></span>'
+        f'<b style="color:{colour}">{escape(VERDICT_WORDS.get(verdict, verdict))}</b>'
+        f"{reference}</span>"
     )
 
 
@@ -131,7 +141,10 @@ def _metric_card(row: Mapping[str, Any], catalog: Catalog, insights: Sequence[Ma
         quality = row["quality"] if isinstance(row["quality"], str) else "no quality flag"
         year = "" if pd.isna(row["year"]) else f"{int(row['year'])}, "
         detail = f"{metric.unit}; {year}quality {quality}"
-    chips = "".join(_chip(label, str(row[f"vs_{scope}"] or "")) for scope, label in SCOPES)
+    chips = "".join(
+        _chip(label, str(row[f"vs_{scope}"] or ""), format_value(row[median], metric.format))
+        for scope, label, median in SCOPES
+    )
     about = [r for r in insights if metric.variable in (r.get("metrics") or [])]
     return (
         f'<div style="border:1px solid {BORDER_GREY};border-radius:8px;padding:10px 14px;'
