@@ -136,11 +136,12 @@ def _metric_card(row: Mapping[str, Any], catalog: Catalog, insights: Sequence[Ma
         value = "no value"
         detail = MISSING_WORDS.get(row["missing_reason"], "not available")
     else:
-        shown = row["value"] if not metric.numeric else row["value_number"]
-        value = format_value(shown, metric.format)
+        # Text ratios ('a:b') are compared as a / b, the number the medians are made of.
+        value = format_value(row["value_number"], metric.format)
         quality = row["quality"] if isinstance(row["quality"], str) else "no quality flag"
         year = "" if pd.isna(row["year"]) else f"{int(row['year'])}, "
-        detail = f"{metric.unit}; {year}quality {quality}"
+        unit = metric.unit if metric.numeric else f"ratio of {row['value']} (a / b)"
+        detail = f"{unit}; {year}quality {quality}"
     chips = "".join(
         _chip(label, str(row[f"vs_{scope}"] or ""), format_value(row[median], metric.format))
         for scope, label, median in SCOPES
