@@ -39,11 +39,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(data: Path, key: str, folder: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
+def start(
+    data: Path, key: str, folder: Path, extra: list[str], ready: dict | None = None
+) -> tuple[subprocess.Popen, str]:
     from workbook.serve.server import serve_command
 
     port = free_port()
-    command, env = serve_command(data_dir=data, jurisdiction=key, port=port, site_dir=folder)
+    command, env = serve_command(
+        data_dir=data, jurisdiction=key, port=port, site_dir=folder, ready=ready
+    )
     log = open(folder.parent / f"{folder.name}.log", "w")  # noqa: SIM115 - closed with the run
     process = subprocess.Popen(command + extra, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbook.errors import WorkbookError, printable
+from workbook.errors import ParameterError, WorkbookError, printable
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -98,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)",
     )
     serve.add_argument("--open-browser", action="store_true", help="open the index page")
+    serve.add_argument(
+        "--ready",
+        action="append",
+        metavar="STEP=N",
+        help="keep N kernels of a step ready for an audience opening it at once "
+        "(e.g. --ready 2=20; about 250 MB each); repeat for more steps",
+    )
+
+    _add_workshop_command(commands)
 
     data = commands.add_parser("data", help="import or describe Mobility Metrics files")
     data_commands = data.add_subparsers(dest="data_command", required=True)
@@ -106,6 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("folder", help="folder holding the downloaded CSV files")
     imp.add_argument("--release", default=None, help="label for this release, e.g. '2025'")
+    imp.add_argument(
+        "--renamed", action="append", default=[], metavar="OLD=NEW",
+        help="a column the new release renamed, for the what-changed report (repeatable)",
+    )  # fmt: skip
+    changes = data_commands.add_parser(
+        "changes", help="what changed between two kept releases (summary, and a CSV table)"
+    )
+    changes.add_argument("old", help="the earlier release, e.g. 2025")
+    changes.add_argument("new", help="the later release, e.g. 2026")
+    changes.add_argument("--csv", default="", help="write every change to this CSV file")
+    changes.add_argument(
+        "--renamed", action="append", default=[], metavar="OLD=NEW",
+        help="a column the new release renamed (repeatable)",
+    )  # fmt: skip
     describe = data_commands.add_parser("describe", help="what the data in use holds")
     describe.add_argument("--data-dir", default="", help="folder of Mobility Metrics files")
     data_commands.add_parser("sample", help="regenerate the bundled synthetic sample")
@@ -132,6 +155,29 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("html", nargs="?")
     export.add_argument("--show-code", action="store_true")
     return parser
+
+
+def _add_workshop_command(commands) -> None:
+    workshop = commands.add_parser(
+        "workshop", help="serve a plan's open ballots to the phones in the room"
+    )
+    workshop.add_argument("--plan-path", default="", help="the coalition's plan file")
+    workshop.add_argument("--port", type=int, default=8870, help="TCP port (default 8870)")
+    workshop.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for the "
+        "venue's network)",
+    )
+    workshop.add_argument(
+        "--url", default="", help="the address participants use, if not this machine's own"
+    )
+    workshop.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        help="requests one device may make per minute (default 240; 0 for no limit)",
+    )
 
 
 MAP_FORMATS = ("html", "docx", "pdf")
@@ -278,14 +324,67 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_releases() -> None:
+    from workbook.data.sources import list_releases
+
+    kept = list_releases()
+    if not kept:
+        return
+    print(f"Releases kept side by side ({len(kept)}):")
+    for m in kept:
+        years = m.get("years") or []
+        span = f"years {years[0]}-{years[-1]}" if years else "no years"
+        print(f"  {m['release']}: {span}, imported {str(m.get('imported_at', ''))[:10]}")
+
+
+def _renames(pairs: list[str]) -> dict[str, str]:
+    renames = {}
+    for pair in pairs:
+        old, _, new = pair.partition("=")
+        if not (old.strip() and new.strip()):
+            raise ParameterError(
+                "renamed", pair, "is not of the form OLD=NEW", "e.g. --renamed share_employed="
+                "share_employed_adults",
+            )  # fmt: skip
+        renames[old.strip()] = new.strip()
+    return renames
+
+
+def _print_release_changes(old: str, new: str, renamed=(), csv: str = "") -> None:
+    from workbook.analysis import releases
+    from workbook.data.dataset import open_release
+
+    changes = releases.compare_releases(
+        releases.tables_of(open_release(old)),
+        releases.tables_of(open_release(new)),
+        _renames(list(renamed)),
+    )
+    print(f"What changed from release {old} to release {new}:")
+    for line in releases.summary(changes, f"release {old}", f"release {new}"):
+        print(f"  {printable(line)}")  # column names come from the files: no control codes
+    if csv:
+        changes.to_csv(csv, index=False)
+        print(f"Every change, one row each: {csv}")
+
+
 def _data(args: argparse.Namespace) -> int:
     if args.data_command == "import":
         from workbook.data.importer import import_folder
-        from workbook.data.sources import imported_dir
+        from workbook.data.sources import import_release, imported_dir, list_releases
 
-        report = import_folder(Path(args.folder), imported_dir(), release=args.release)
+        if args.release is None:
+            report = import_folder(Path(args.folder), imported_dir(), release=args.release)
+        else:
+            earlier = list_releases()
+            report = import_release(Path(args.folder), args.release)
+            if earlier:
+                latest = report.manifest["release"]
+                _print_release_changes(earlier[-1]["release"], latest, args.renamed)
         print(report.describe())
         print("Notebooks and the workbook command now use this data when no data_dir is given.")
+        return 0
+    if args.data_command == "changes":
+        _print_release_changes(args.old, args.new, args.renamed, args.csv)
         return 0
     if args.data_command == "describe":
         from workbook.data.dataset import open_dataset
@@ -294,6 +393,7 @@ def _data(args: argparse.Namespace) -> int:
         data = open_dataset(args.data_dir or None)
         print(f"Using: {data.source.path} ({data.source.explanation})")
         print(ImportReport(data.folder, data.manifest).describe())
+        _print_releases()
         return 0
     from workbook.data.sample import main as make_sample
 
@@ -352,6 +452,10 @@ def main(argv: list[str] | None = None) -> int:
             from workbook.serve.server import main_serve
 
             return main_serve(args)
+        if args.command == "workshop":
+            from workbook.workshop.server import main_workshop
+
+            return main_workshop(args)
         if args.command == "map":
             return _map(args)
         if args.command == "publish":

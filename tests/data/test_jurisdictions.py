@@ -1,5 +1,6 @@
 """Finding counties and cities by key or name, on the real files."""
 
+import pandas as pd
 import pytest
 
 from workbook.errors import JurisdictionError
@@ -113,3 +114,28 @@ def test_a_name_shared_by_a_county_and_its_city_asks_for_county_or_city(real):
     assert "Add the state" not in message
     assert real.find("Philadelphia County, PA").key == "42101"
     assert real.find("Philadelphia city, PA").key == "4260000"
+
+
+def test_one_place_rows_are_the_whole_tables_rows_without_loading_it(real):
+    """Step 2 reads the place's, its peers' and its state's rows of the long tables only:
+    the same rows the whole table holds, and the whole table never kept in memory."""
+    from workbook.data.dataset import Dataset
+
+    fresh = Dataset(real.folder, real.source)
+    for table, keys, states in (
+        ("county_longitudinal", ["06037", "48301", "17031"], ("06",)),
+        ("county_race_ethnicity", ["06037"], ()),
+        ("place_longitudinal", ["4260000"], ("42",)),
+    ):
+        kind = table.split("_")[0]
+        whole = real.table(table)
+        wanted = (whole["state"] + whole[kind]).isin(keys) | whole["state"].isin(states)
+        expected = whole[wanted].reset_index(drop=True)
+        got = fresh.rows(table, keys=keys, states=states)
+        pd.testing.assert_frame_equal(got, expected)
+        assert set(got["state"] + got[kind]) >= set(keys)
+    assert fresh.loaded_tables == []
+    # With the table already loaded, the answer is the same and no file is read again.
+    assert real.rows("county_longitudinal", keys=["48301"]).equals(
+        fresh.rows("county_longitudinal", keys=["48301"])
+    )

@@ -106,13 +106,17 @@ def _kernel_of(page: bytes) -> str:
     return re.search(rb'"kernelId": "([0-9a-f-]+)"', page).group(1).decode()
 
 
-def _serve_step1(tmp_path, plan, *options: str):
+def _serve_step1(tmp_path, plan, *options: str, ready=None):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     (notebooks / STEP1.name).write_bytes(STEP1.read_bytes())
     port = free_port()
     command, env = serve_command(
-        plan_path=plan["path"], port=port, notebooks_dir=notebooks, site_dir=tmp_path / "site"
+        plan_path=plan["path"],
+        port=port,
+        notebooks_dir=notebooks,
+        site_dir=tmp_path / "site",
+        ready=ready,
     )
     base = f"http://127.0.0.1:{port}"
     context = tdash.start_server([*command, *options], env, tmp_path / "voila.log", base)
@@ -224,3 +228,51 @@ def test_error_pages_carry_the_security_headers(dashboards):
     policy = page["content-security-policy"]
     connect = re.search(r"connect-src ([^;]+)", policy).group(1).split()
     assert set(connect) == {"'self'", f"ws://{host}", f"wss://{host}"}
+
+
+def test_a_step_can_keep_several_kernels_ready_for_an_audience(tmp_path, plan):
+    """`--ready 1=3`: three viewers arriving together each find a kernel that has run
+    the notebook, and the kernel limit leaves room for them."""
+    base, context = _serve_step1(tmp_path, plan, ready=["1=3"])
+    try:
+        log = tmp_path / "voila.log"
+        _wait_for(
+            lambda: f"Kernel pool of {STEP1.name} is filled with 3 kernel(s)" in log.read_text(),
+            300,
+            "the pool of three kernels was not filled",
+        )
+        ready = _kernel_ids(base)
+        assert len(ready) == 3
+        pages = [tdash._status(base, f"/voila/render/{STEP1.name}") for _ in range(3)]
+        assert [status for status, _ in pages] == [200, 200, 200]
+        # Each viewer got one of the kernels that were waiting, with the notebook run.
+        assert {_kernel_of(page) for _, page in pages} == ready
+        assert all(b"Step 1" in page for _, page in pages)
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("ready", "words"),
+    [
+        (["2"], "is not STEP=N"),
+        (["2=0"], "Give a whole number from 1 to 50"),
+        (["2=lots"], "Give a whole number from 1 to 50"),
+        (["12=3"], "names step 12"),
+        (["1=50", "2=50", "3=50", "4=50"], "GB free"),
+    ],
+)
+def test_a_ready_request_the_server_cannot_meet_is_refused_before_it_starts(
+    tmp_path, ready, words, monkeypatch
+):
+    import collections
+
+    from workbook.errors import ParameterError
+
+    if words == "GB free":  # as on a machine with 4 GB free
+        memory = collections.namedtuple("memory", "available")(4 * 2**30)
+        monkeypatch.setattr(psutil, "virtual_memory", lambda: memory)
+    with pytest.raises(ParameterError) as refused:
+        serve_command(port=free_port(), site_dir=tmp_path / "site", ready=ready)
+    assert refused.value.parameter == "ready" and words in str(refused.value)
+    assert not (tmp_path / "site").exists()  # nothing started, nothing staged

@@ -16,6 +16,7 @@ from tests.conftest import ROOT
 from tests.display.test_export import external_references
 from workbook.data.catalog import load_framework
 from workbook.forms import RecordError
+from workbook.forms.messages import plain
 from workbook.plan.store import PlanStore, import_plan
 from workbook.session import READ_ONLY_ENV, start
 from workbook.steps import local_government_readiness as readiness
@@ -176,6 +177,10 @@ def test_a_response_typed_into_the_form_is_saved_and_summarised(session):
     table.controls["role"].inputs["value"].value = "Housing department"
     table.controls["leadership_commitment"].inputs["value"].value = 2
     table.controls["evidence_leadership_commitment"].inputs["value"].value = "No budget line"
+    # The other conditions are blank: the first Save names them, the second keeps them blank.
+    assert not table.save_editor()
+    assert "8 conditions are not rated" in table.message_text
+    assert session.plan.get(RESPONSES_SECTION).value is None
     assert table.save_editor(), table.message_text
     saved = session.plan.get(RESPONSES_SECTION).value
     assert saved[0]["leadership_commitment"] == 2 and saved[0]["respondent"] == "Lee Private"
@@ -183,6 +188,31 @@ def test_a_response_typed_into_the_form_is_saved_and_summarised(session):
     assert "Housing department" in review.evidence_html()
     table.add({"role": "Parks", "leadership_commitment": 1})
     assert row(review.stats(), "leadership_commitment").judgement == "weak"
+
+
+def test_each_rating_sits_beside_its_evidence_and_blank_ones_are_named_before_saving(session):
+    table = ReadinessReview(session).responses()
+    grid = table.fieldset.box.children[1]
+    conditions = CONDITIONS
+    # One row per condition: the rating, then its evidence, in two columns.
+    assert len(grid.children) == 2 * len(conditions)
+    assert "minmax" in grid.layout.grid_template_columns
+    first = conditions[0]["id"]
+    assert grid.children[0] is table.controls[first].box
+    assert grid.children[1] is table.controls[f"evidence_{first}"].box
+    names = [readiness.short_name(c) for c in conditions]
+    assert all(name in plain(table.unrated_note.value) for name in names)
+    table.controls["role"].inputs["value"].value = "Parks"
+    for condition in conditions[:-1]:
+        table.controls[condition["id"]].inputs["value"].value = 3
+    note = plain(table.unrated_note.value)
+    assert names[-1] in note and names[0] not in note and f"1 of {len(conditions)}" in note
+    assert not table.save_editor() and names[-1] in table.message_text
+    # Rating the last one saves at the first press.
+    table.controls[conditions[-1]["id"]].inputs["value"].value = 4
+    assert table.unrated_note.value == ""
+    assert table.save_editor(), table.message_text
+    assert len(session.plan.get(RESPONSES_SECTION).value) == 1
 
 
 def test_bad_input_is_refused_with_a_message_and_nothing_is_lost(session):

@@ -510,7 +510,7 @@ def trends(data: Dataset, place: Jurisdiction, variable: str, peers: PeerGroup) 
     """
     metric = data.catalog[variable]
     kind = place.kind
-    frame = data.table(f"{kind}_longitudinal")
+    frame = data.rows(f"{kind}_longitudinal", keys=[place.key, *peers.keys], states=(place.state,))
     if variable not in frame.columns:
         return pd.DataFrame(columns=["year", "series", "value", "quality", "lower", "upper"])
     keys = _frame_key(frame, kind)

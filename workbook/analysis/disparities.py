@@ -55,8 +55,7 @@ def group_values(data: Dataset, place: Jurisdiction) -> pd.DataFrame:
     ]
     if not data.has(table):
         return pd.DataFrame(columns=columns)
-    frame = data.table(table)
-    own = frame[(frame["state"] + frame[place.kind]) == place.key]
+    own = data.rows(table, keys=[place.key])
     parts = []
     for metric in data.catalog.for_geography(place.kind):
         if not metric.has_race_ethnicity(place.kind) or metric.format == "count":

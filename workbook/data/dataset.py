@@ -7,12 +7,15 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from workbook.data.catalog import Catalog, load_catalog
 from workbook.data.importer import read_manifest
 from workbook.data.jurisdictions import Jurisdiction, build_index, find
 from workbook.data.schema import TABLES
-from workbook.data.sources import DataSource, prepared_folder, resolve
+from workbook.data.sources import DataSource, prepared_folder, release_dir, resolve
 from workbook.errors import DataSourceError, ParameterError
 
 
@@ -28,6 +31,7 @@ class Dataset:
         self.manifest = manifest
         self.catalog: Catalog = load_catalog()
         self._tables: dict[str, pd.DataFrame] = {}
+        self._rows: dict[tuple, pd.DataFrame] = {}
         self._years: dict[str, dict[str, list[int]]] = {}
 
     @property
@@ -58,6 +62,39 @@ class Dataset:
             self._tables[name] = pd.read_parquet(self.folder / f"{name}.parquet")
         return self._tables[name]
 
+    def rows(
+        self, name: str, keys: list[str] | tuple[str, ...] = (), states: tuple[str, ...] = ()
+    ) -> pd.DataFrame:
+        """A table's rows for some places (by key) and whole states, index 0..n-1.
+
+        A page about one place needs its own history, its peers' and its state's, not
+        every county's: read that way, Step 2's kernel holds a few thousand rows of the
+        long tables instead of all of them (about 100 MB less for the county tables).
+        Uses the whole table when this process has already loaded it.
+        """
+        if name not in TABLES:
+            raise KeyError(f"unknown table '{name}': use one of {', '.join(TABLES)}")
+        keys, states = tuple(sorted(set(keys))), tuple(sorted(set(states)))
+        cached = self._rows.get((name, keys, states))
+        if cached is not None:
+            return cached
+        kind = TABLES[name].kind
+        wanted = sorted({key[:2] for key in keys} | set(states))
+        if name in self._tables or not self.has(name):
+            frame = self.table(name)
+            frame = frame[frame["state"].isin(wanted)]
+        else:
+            frame = pd.read_parquet(
+                self.folder / f"{name}.parquet", filters=[("state", "in", wanted)]
+            )
+            release_read_buffers()
+        mask = (frame["state"] + frame[kind]).isin(keys) | frame["state"].isin(states)
+        result = frame[mask].reset_index(drop=True)
+        if len(self._rows) >= 16:  # a handful of pages' worth; forget the oldest
+            self._rows.pop(next(iter(self._rows)))
+        self._rows[(name, keys, states)] = result
+        return result
+
     @property
     def loaded_tables(self) -> list[str]:
         """The tables this process holds in memory so far."""
@@ -67,7 +104,9 @@ class Dataset:
         """Some columns of a table, without loading the rest when it is not loaded yet."""
         if name in self._tables or not self.has(name):
             return self.table(name)[columns]
-        return pd.read_parquet(self.folder / f"{name}.parquet", columns=columns)
+        frame = pd.read_parquet(self.folder / f"{name}.parquet", columns=columns)
+        release_read_buffers()
+        return frame
 
     @cached_property
     def index(self) -> pd.DataFrame:
@@ -101,20 +140,49 @@ class Dataset:
             if frame is None and not self.has(name):
                 frame = self.table(name)  # says which file to import
             if frame is None:
-                frame = pd.read_parquet(self.folder / f"{name}.parquet")
-            present = frame.notna()
-            present.index = frame["year"]
-            by_year = present.groupby(level=0).any()
-            self._years[kind] = {
-                column: [int(year) for year in by_year.index[by_year[column]]]
-                for column in by_year.columns
-            }
+                # Read as Arrow columns, never as a pandas frame of Python strings: the
+                # kernel's memory then goes back down (about 50 MB for the county table).
+                self._years[kind] = _years_with_values(
+                    pq.read_table(self.folder / f"{name}.parquet")
+                )
+                release_read_buffers()
+            else:
+                present = frame.notna()
+                present.index = frame["year"]
+                by_year = present.groupby(level=0).any()
+                self._years[kind] = {
+                    column: [int(year) for year in by_year.index[by_year[column]]]
+                    for column in by_year.columns
+                }
         return self._years[kind].get(variable, [])
 
     @property
     def default_jurisdiction(self) -> str | None:
         """The sample's suggested jurisdiction key (None for real data)."""
         return self.manifest.get("default_jurisdiction") or None
+
+
+def release_read_buffers() -> None:
+    """Give back the memory Arrow used to read a file.
+
+    Arrow's allocator keeps freed blocks for reuse; after reading a whole table to keep a
+    few thousand rows, that is some 35 MB a dashboard kernel would hold for nothing.
+    """
+    pa.default_memory_pool().release_unused()
+
+
+def _years_with_values(table: pa.Table) -> dict[str, list[int]]:
+    """Per column of an Arrow table, the sorted years in which it has any value."""
+    year = table.column("year")
+    found = {}
+    for column in table.column_names:
+        values = table.column(column)
+        valid = pc.is_valid(values)
+        if pa.types.is_floating(values.type):  # NaN is missing too, as pandas reads it
+            valid = pc.and_(valid, pc.invert(pc.is_nan(values)))
+        present = pc.filter(year, valid)
+        found[column] = sorted(int(y) for y in pc.unique(present).to_pylist() if y is not None)
+    return found
 
 
 _OPEN: dict[tuple[str, str], Dataset] = {}
@@ -136,6 +204,17 @@ def open_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     if key not in _OPEN:
         _OPEN[key] = Dataset(folder, source)
     return _OPEN[key]
+
+
+def open_release(release: str) -> Dataset:
+    """A release kept by ``workbook data import --release`` (see ``sources.list_releases``)."""
+    folder = release_dir(release)
+    if read_manifest(folder) is None:
+        raise DataSourceError(
+            f"no release '{folder.name}' is kept: import it with 'workbook data import "
+            f"FOLDER --release {folder.name}' (workbook data describe lists the kept ones)"
+        )
+    return Dataset(folder, DataSource(folder, "release"))
 
 
 def find_jurisdiction(data, jurisdiction: object):

@@ -5,6 +5,10 @@
 3. the folder that ``workbook data import`` filled;
 4. the synthetic sample shipped in ``data/sample``.
 
+Releases: ``workbook data import FOLDER --release 2026`` also keeps a copy of each
+release under ``<home>/releases/<release>/``, side by side; a release is never
+overwritten, so a later one can be compared with the one before (what changed).
+
 A folder of official CSV files is imported on first use into a cache of Parquet files,
 re-used until a source file changes.
 """
@@ -13,10 +17,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.data.importer import discover, import_folder, read_manifest, source_signature
+from workbook.data.importer import (
+    ImportReport,
+    _move_into_place,
+    discover,
+    import_folder,
+    read_manifest,
+    source_signature,
+)
 from workbook.errors import DataSourceError, ParameterError
 
 ENV_DATA_DIR = "WORKBOOK_DATA_DIR"
@@ -32,7 +46,7 @@ class DataSource:
     """A data folder and how it was chosen."""
 
     path: Path
-    origin: str  # "parameter", "environment", "server", "imported" or "sample"
+    origin: str  # "parameter", "environment", "server", "imported", "release" or "sample"
 
     @property
     def explanation(self) -> str:
@@ -41,6 +55,7 @@ class DataSource:
             "environment": f"from the {ENV_DATA_DIR} environment variable",
             "server": "chosen with --data-dir when the dashboards were started",
             "imported": "imported earlier with 'workbook data import'",
+            "release": "a release kept with 'workbook data import --release'",
             "sample": "the bundled synthetic sample (no real data was given or imported)",
         }[self.origin]
 
@@ -55,6 +70,70 @@ def workbook_home() -> Path:
 
 def imported_dir() -> Path:
     return workbook_home() / "imported"
+
+
+def releases_dir() -> Path:
+    """Where each imported release is kept, one folder per release label."""
+    return workbook_home() / "releases"
+
+
+RELEASE_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+
+
+def release_dir(release: str) -> Path:
+    """The folder of release ``release``; the label must be a plain name such as 2026."""
+    label = str(release or "").strip()
+    if not RELEASE_LABEL.fullmatch(label):
+        raise ParameterError(
+            "release",
+            release,
+            "is not a usable release label",
+            "Use letters, digits, dots, dashes or underscores, such as 2026 or 2026-rev1",
+        )
+    return releases_dir() / label
+
+
+def list_releases() -> list[dict]:
+    """The kept releases, oldest import first: each its manifest plus its ``folder``."""
+    found = []
+    root = releases_dir()
+    if not root.is_dir():
+        return found
+    for folder in root.iterdir():
+        manifest = read_manifest(folder) if folder.is_dir() else None
+        if manifest is not None:
+            found.append({**manifest, "release": folder.name, "folder": folder})
+    return sorted(found, key=lambda m: (str(m.get("imported_at", "")), m["release"]))
+
+
+def import_release(source: Path, release: str, make_current: bool = True) -> ImportReport:
+    """Import ``source`` as release ``release`` beside the earlier ones, never over one.
+
+    With ``make_current`` the release also becomes the imported data in use (as a plain
+    ``workbook data import`` would), so notebooks pick it up.
+    """
+    dest = release_dir(release)
+    earlier = read_manifest(dest)
+    if earlier is not None:
+        raise DataSourceError(
+            f"release '{dest.name}' was imported already (on "
+            f"{str(earlier.get('imported_at', ''))[:10]}, from "
+            f"'{Path(str(earlier.get('source_folder', ''))).name}'); a release is never "
+            "overwritten. Fix: give these files another label, e.g. "
+            f"--release {dest.name}-rev1"
+        )
+    report = import_folder(source, dest, release=dest.name)
+    if make_current:
+        current = imported_dir()
+        current.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{current.name}-", dir=current.parent))
+        try:
+            shutil.copytree(dest, work, dirs_exist_ok=True)
+            _move_into_place(work, current)
+        finally:
+            if work.exists():
+                shutil.rmtree(work, ignore_errors=True)
+    return report
 
 
 def cache_dir_for(folder: Path) -> Path:

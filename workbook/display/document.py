@@ -54,6 +54,17 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Diagram:
+    """A drawing laid out elsewhere (a theory of change by Graphviz): the inline SVG for
+    HTML and PDF, the same drawing as PNG for DOCX. The SVG holds escaped text only."""
+
+    svg: str  # an <svg> element, without XML prolog or DOCTYPE
+    png: bytes
+    caption: str
+    alt: str  # what the drawing shows, in words
+
+
+@dataclass(frozen=True)
 class Callout:
     """A boxed note: a method note, a caution about the data, a key message."""
 
@@ -77,7 +88,7 @@ class Citation:
     url: str = ""
 
 
-Block = Heading | Paragraph | BulletList | Table | Figure | Callout | Gap | Citation
+Block = Heading | Paragraph | BulletList | Table | Figure | Diagram | Callout | Gap | Citation
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ alike, so that a change of palette is made in one file.
 
 from __future__ import annotations
 
-import altair as alt
-
 THEME_NAME = "mobility_workbook"
 FONT = "Source Sans Pro, Segoe UI, Helvetica Neue, Arial, sans-serif"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
@@ -139,7 +137,23 @@ def theme() -> dict:
 
 def register() -> None:
     """Register and enable the theme (idempotent)."""
+    # Imported here: the colours alone (the workshop's pages) need no Altair.
+    import altair as alt
 
     @alt.theme.register(THEME_NAME, enable=True)
     def _theme() -> alt.theme.ThemeConfig:
         return theme()
+
+
+# Theory-of-change diagrams (workbook.display.diagrams): one pale fill per outcome level,
+# dark text on each (4.5:1 or more), interventions in orange, links in dark grey.
+DIAGRAM_LEVEL_FILLS = {
+    "long": "#CFE3F3",
+    "medium": "#D7EFE6",
+    "short": "#FBEBCC",
+    "precondition": "#EEEEEE",
+}
+DIAGRAM_INTERVENTION_FILL = "#FBE3D6"
+DIAGRAM_INTERVENTION_LINE = "#B8470B"
+DIAGRAM_LINK = "#4D4D4D"
+DIAGRAM_PROBLEM = "#b00020"  # the outline of an outcome the checks flag

@@ -13,6 +13,8 @@ still offers every name it always has.
 * ``files``: plan paths, connections, new files that never clobber, atomic writes.
 * ``transfer``: JSON export (full or public) and :func:`import_plan`.
 * ``backup``: a consistent copy of a plan while people edit it (``workbook plan backup``).
+* ``tables``: rows too many for a section (local data sets' values and boundaries), kept
+  in tables of the same file, so backups and full exports carry them.
 * ``closing``: checkpoints that leave the plan file self-contained on close and at exit.
 * ``errors``: the plan's exception types, all ``WorkbookError``.
 * ``wording``: how messages and summaries phrase names, counts, times and people.

@@ -1,9 +1,9 @@
 """A plan as readable JSON: the full export that rebuilds it, and the public one to share.
 
-A full export holds everything (sections, history with values, conflicts, drafts) and
-:func:`import_plan` rebuilds the plan from it exactly. A public export is what a
-stakeholder may see: private parts removed, history without values, no conflicts or
-drafts; it cannot rebuild a plan.
+A full export holds everything (sections, history with values, conflicts, drafts, the rows
+of local data sets) and :func:`import_plan` rebuilds the plan from it exactly. A public
+export is what a stakeholder may see: private parts removed, history without values, no
+conflicts, drafts or local data rows; it cannot rebuild a plan.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from workbook.plan.records import (
     load,
 )
 from workbook.plan.schema import APPLICATION, SCHEMA_VERSION
+from workbook.plan.tables import export_rows, import_rows
 from workbook.plan.wording import counted, name_list
 
 EXPORT_FORMAT = "mobility-workbook-plan-export"
@@ -97,6 +98,10 @@ def collect_export(conn: sqlite3.Connection, public: bool = False) -> dict:
         for row in conn.execute(f"SELECT {columns(Draft)} FROM drafts ORDER BY section, author"):
             if readable("drafts", row[0], row[2], author=row[1])[0]:
                 data["drafts"].append(asdict(Draft.from_row(row)))
+        # The rows of local data sets (workbook.plan.tables), so the export rebuilds them.
+        rows = export_rows(conn)
+        if rows:
+            data["local_values"] = rows
     if unreadable:
         data["unreadable"] = unreadable
     return data
@@ -254,6 +259,7 @@ def _fill_from_export(conn: sqlite3.Connection, data: dict) -> None:
                 entry["resolved_by"],
             ),
         )
+    import_rows(conn, data.get("local_values"))
     for entry in data.get("drafts", []):
         conn.execute(
             "INSERT INTO drafts (section, author, value, base_version, saved_at) "

@@ -11,7 +11,9 @@ instead, and it holds only what a stakeholder may see:
   does it, except that Vega is loaded from ``assets/vega-bundle.js`` (written once, as
   batch reports share it) instead of being inlined in every page;
 * ``map.html``, ``map.docx``, ``map.pdf``: the Mobility Action Plan from the MAP engine,
-  draft or final as the plan records it.
+  draft or final as the plan records it;
+* ``scorecard.html``: Step 10's progress scorecard, from the public plan, when the
+  workbook has Step 10.
 
 No plan, notebook, data file or Python source is written, and nothing names a folder of
 the machine that made it. The site is built in a temporary folder and only then put in
@@ -58,6 +60,7 @@ ASSETS_DIR = "assets"
 VEGA_FILE = "vega-bundle.js"  # the name batch reports use for the same script
 MAP_STEM = "map"
 MAP_FORMATS = ("html", "docx", "pdf")
+SCORECARD_STEM = "scorecard"
 FORMAT_NAMES = {"html": "Web page", "docx": "Word document", "pdf": "PDF (accessible)"}
 # index.html carries this line: it is how a later publish knows the folder is a site.
 GENERATOR = "workbook publish"
@@ -332,6 +335,23 @@ def build_map(site: SitePlan, plan_copy: Path, work: Path, folder: Path, day: st
     return MapResult(files, doc.version, doc.status, len(doc.gaps), note)
 
 
+def build_scorecard(site: SitePlan, plan_copy: Path, folder: Path, day: str) -> Path | None:
+    """Step 10's public scorecard page (None when the workbook has no Step 10)."""
+    if 10 not in registry.numbers():
+        return None
+    from datetime import date
+
+    from workbook.map.render import render
+    from workbook.session import start_unattended
+    from workbook.steps.sustain_momentum import public_scorecard
+
+    session = start_unattended(10, site.data, site.place)
+    with PlanStore.open(plan_copy, read_only=True) as store:
+        plan = PublicPlan(store, registry.private_paths)
+        doc = public_scorecard(plan, session, date.fromisoformat(day))
+    return render(doc, folder, ("html",), stem=SCORECARD_STEM)["html"]
+
+
 # --- the index page --------------------------------------------------------------------------
 
 # Colours from the one theme; the rest of the style is layout.
@@ -406,6 +426,7 @@ $warning
 <ul class="cards">
 $map_links
 </ul>
+$scorecard
 <h2>The steps</h2>
 <p>What the coalition found and decided at each step, with the data's charts. These
 pages are read-only copies: contact details and other private answers are not part of
@@ -427,7 +448,9 @@ def _card(href: str, title: str, text: str, extra: str = "") -> str:
     return f'<li><a href="{escape(href)}">{escape(title)}</a>{extra}<p>{escape(text)}</p></li>'
 
 
-def index_html(site: SitePlan, pages: dict[int, str], map_result: MapResult, day: str) -> str:
+def index_html(
+    site: SitePlan, pages: dict[int, str], map_result: MapResult, day: str, scorecard: str = ""
+) -> str:
     """The site's front page: what it holds, for which place, and links to all of it."""
     from workbook.steps.review import long_date
 
@@ -448,7 +471,12 @@ def index_html(site: SitePlan, pages: dict[int, str], map_result: MapResult, day
             f" This is a draft: {map_result.gaps} parts are still to be written, and each "
             "is marked in the text."
         )
+    progress = ""
+    if scorecard:
+        card = _card(scorecard, "Progress scorecard", "Each measure against its target.")
+        progress = f'<h2>Progress</h2>\n<ul class="cards">\n{card}\n</ul>'
     return INDEX_PAGE.substitute(
+        scorecard=progress,
         generator=GENERATOR_META,
         no_icon=NO_ICON,
         title=escape(f"Mobility Action Plan: {site.place.label}"),
@@ -501,6 +529,7 @@ def _put_in_place(staging: Path, site: SitePlan) -> list[Path]:
             if old.suffix.lstrip(".") in MAP_FORMATS:
                 old.unlink()
         (folder / INDEX_FILE).unlink(missing_ok=True)
+        (folder / f"{SCORECARD_STEM}.html").unlink(missing_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for path in _site_files(staging):
@@ -537,8 +566,9 @@ def publish(
         (staging / ASSETS_DIR / VEGA_FILE).write_text(vega_bundle(), encoding="utf-8")
         log("the Mobility Action Plan: html, docx, pdf")
         map_result = build_map(site, plan_copy, work, staging, day)
+        scorecard = build_scorecard(site, plan_copy, staging, day)
         links = {n: f"{STEPS_DIR}/{p.name}" for n, p in pages.items()}
-        index = index_html(site, links, map_result, day)
+        index = index_html(site, links, map_result, day, scorecard.name if scorecard else "")
         (staging / INDEX_FILE).write_text(index, encoding="utf-8")
         files = _put_in_place(staging, site)
     folder = site.output_dir

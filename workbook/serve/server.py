@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -32,6 +32,7 @@ from pathlib import Path
 
 from workbook.data.dataset import find_jurisdiction
 from workbook.data.sources import ENV_DATA_DIR, ENV_DATA_GIVEN, PROJECT_ROOT
+from workbook.display.headers import for_host
 from workbook.errors import ParameterError
 from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV
 from workbook.steps import registry
@@ -42,6 +43,11 @@ CONFIG_FILE = SERVING_DIR / "voila.py"
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "display" / "templates" / "jupyter"
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
+# How many kernels each step keeps ready beyond the usual one (``--ready STEP=N``), for
+# config/voila.py: a JSON object, notebook file name -> pool size.
+READY_ENV = "WORKBOOK_READY_KERNELS"
+MAX_READY = 50
+KERNEL_MB = 250  # what one dashboard kernel holds with the real data loaded (bench/viewers.py)
 
 
 def stage_notebooks(notebooks_dir: Path, site_dir: Path, place: str | None = None) -> list[Path]:
@@ -101,6 +107,68 @@ def _check_port_free(ip: str, port: int) -> None:
             ) from None
 
 
+def parse_ready(values: object) -> dict[int, int]:
+    """``["2=20"]`` (or ``{2: 20}``) -> ``{2: 20}``: kernels each step keeps ready.
+
+    A city that sends its Step 2 link to a council expects many people to open it within
+    the same minute; each pre-heated kernel has already run the notebook, so its viewer
+    gets the page at once instead of waiting for a kernel to run it.
+    """
+    if not values:
+        return {}
+    pairs = values.items() if isinstance(values, dict) else []
+    if not isinstance(values, dict):
+        for value in values:
+            step, sep, count = str(value).partition("=")
+            if not sep:
+                raise ParameterError(
+                    "ready", value, "is not STEP=N", "Write the step and a number: --ready 2=20"
+                )
+            pairs.append((step.strip(), count.strip()))
+    ready = {}
+    for step, count in pairs:
+        try:
+            entry = registry.step(step)
+        except ParameterError as error:
+            raise ParameterError(
+                "ready",
+                f"{step}={count}",
+                f"names step {step}, which {error.problem}",
+                error.fix,
+            ) from None
+        try:
+            number = int(count)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= MAX_READY:
+            raise ParameterError(
+                "ready",
+                f"{step}={count}",
+                f"asks for {count} kernels",
+                f"Give a whole number from 1 to {MAX_READY}",
+            )
+        ready[entry.number] = number
+    return ready
+
+
+def _check_memory_for(ready: dict[int, int], steps: int) -> None:
+    """Refuse a pool the machine cannot hold, before anything starts."""
+    import psutil
+
+    kernels = steps + sum(count - 1 for count in ready.values())
+    needed = kernels * KERNEL_MB
+    available = psutil.virtual_memory().available / 2**20
+    if needed > available:
+        raise ParameterError(
+            "ready",
+            ", ".join(f"{step}={count}" for step, count in ready.items()),
+            f"needs about {needed / 1024:.1f} GB for {kernels} waiting kernels "
+            f"(about {KERNEL_MB} MB each) and this machine has {available / 1024:.1f} GB free",
+            "Ask for fewer kernels, or share the published pages (workbook publish) with a "
+            "large audience",
+        )
+
+
 def serve_command(
     plan_path: str | os.PathLike | None = None,
     data_dir: str | os.PathLike | None = None,
@@ -109,14 +177,18 @@ def serve_command(
     ip: str = DEFAULT_IP,
     notebooks_dir: str | os.PathLike = NOTEBOOKS_DIR,
     site_dir: str | os.PathLike | None = None,
+    ready: object = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The Voila command line and its environment; parameters are checked first.
 
     The step notebooks are copied to ``site_dir`` (a new temporary folder if not given),
     which Voila serves: ``/`` lists the steps, ``/voila/render/02_...ipynb`` shows one.
+    ``ready`` (``{2: 20}`` or ``["2=20"]``) keeps that many kernels of a step ready.
     Raises a WorkbookError on bad input, before anything starts.
     """
     from workbook.data.dataset import open_dataset
+
+    ready = parse_ready(ready)
 
     data = open_dataset(str(data_dir) if data_dir else None)
     place = find_jurisdiction(data, jurisdiction)
@@ -138,6 +210,9 @@ def serve_command(
         raise ParameterError("port", port, "is not a TCP port", "Use a number from 1 to 65535")
     _check_port_free(ip, int(port))
 
+    if ready:
+        _check_memory_for(ready, len(registry.notebooks(Path(notebooks_dir))))
+
     site = Path(site_dir) if site_dir else Path(tempfile.mkdtemp(prefix="workbook-dashboards-"))
     stage_notebooks(Path(notebooks_dir), site, place.label)
 
@@ -153,6 +228,11 @@ def serve_command(
         env[ENV_DATA_DIR] = str(data.source.path.resolve())
         env[ENV_DATA_GIVEN] = "1"
     env.pop("WORKBOOK_BATCH", None)  # live widgets: a dashboard is not an unattended run
+    env.pop(READY_ENV, None)
+    if ready:
+        env[READY_ENV] = json.dumps(
+            {registry.step(step).notebook: count for step, count in ready.items()}
+        )
     env["JUPYTER_PATH"] = os.pathsep.join(
         [str(TEMPLATES_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
     )
@@ -227,6 +307,7 @@ def main_serve(args: argparse.Namespace) -> int:
             port=args.port or DEFAULT_PORT,
             ip=args.ip or DEFAULT_IP,
             site_dir=site,
+            ready=getattr(args, "ready", None),
         )
         if getattr(args, "open_browser", False):
             command[-1] = "--Voila.open_browser=True"
@@ -403,9 +484,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
-
-
 def _security_headers_transform(headers: dict[str, str]):
     """A tornado output transform that puts ``headers`` on every response, errors included.
 
@@ -418,18 +496,11 @@ def _security_headers_transform(headers: dict[str, str]):
 
     class SecurityHeaders(tornado.web.OutputTransform):
         def __init__(self, request):
-            host = request.host or ""
-            self._host = host if _HOST.match(host) else ""
+            self._host = request.host or ""
 
         def transform_first_chunk(self, status_code, response_headers, chunk, finishing):
             for name, value in headers.items():
-                if "{host}" in value:
-                    value = (
-                        value.replace("{host}", self._host)
-                        if self._host
-                        else (value.replace("ws://{host}", "").replace("wss://{host}", ""))
-                    )
-                response_headers[name] = value
+                response_headers[name] = for_host(value, self._host)
             return status_code, response_headers, chunk
 
     return SecurityHeaders

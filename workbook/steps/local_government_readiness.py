@@ -59,6 +59,7 @@ from workbook.display.theme import (
     MUTED,
     OKABE_ITO,
     PANEL_BACKGROUND,
+    PENDING,
     SUCCESS,
     TEXT_MUTED,
     TEXT_SOFT,
@@ -74,6 +75,7 @@ from workbook.forms import (
     ShortText,
     SingleChoice,
 )
+from workbook.forms.messages import coloured
 from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
 from workbook.session import Session
@@ -408,6 +410,92 @@ class ResponsesTable(RecordTable):
             read_only=read_only,
             label_field="role",
         )
+
+    # -- the editor: one row per condition, rating beside its evidence --
+
+    def _build(self) -> None:
+        super()._build()
+        self._confirm_blank: tuple[str, ...] = ()
+        self.unrated_note = widgets.HTML()
+        controls = self.fieldset.controls
+        who = widgets.HBox(
+            [controls["respondent"].box, controls["role"].box],
+            layout=widgets.Layout(flex_flow="row wrap", grid_gap="0 24px"),
+        )
+        rows = []
+        for condition in self.conditions:
+            rating = controls[condition["id"]]
+            evidence = controls[f"evidence_{condition['id']}"]
+            evidence.label.value = "<b>Evidence</b> (optional)"
+            evidence.inputs["value"].layout = widgets.Layout(width="100%")
+            rows.extend([rating.box, evidence.box])
+        grid = widgets.GridBox(
+            rows,
+            layout=widgets.Layout(
+                grid_template_columns="minmax(0, 3fr) minmax(0, 2fr)",
+                grid_gap="0 24px",
+                width="100%",
+            ),
+        )
+        self.fieldset.box.children = (who, grid, self.unrated_note)
+        self._show_unrated()
+
+    def unrated(self) -> list[str]:
+        """The conditions the record in the editor leaves without a rating, by name."""
+        values = self.fieldset.values()
+        return [short_name(c) for c in self.conditions if values.get(c["id"]) is None]
+
+    def _show_unrated(self) -> None:
+        blank = self.unrated()
+        if not blank:
+            self.unrated_note.value = ""
+            return
+        names = ", ".join(blank)
+        self.unrated_note.value = coloured(
+            f"Not rated yet ({len(blank)} of {len(self.conditions)}): {names}.", PENDING
+        )
+
+    def _edited(self) -> None:
+        super()._edited()
+        self._confirm_blank = ()
+        self.save_button.description = "Save record"
+        self._show_unrated()
+
+    def _picked(self) -> None:
+        super()._picked()
+        if hasattr(self, "unrated_note"):
+            self._confirm_blank = ()
+            self.save_button.description = "Save record"
+            self._show_unrated()
+
+    def save_editor(self) -> bool:
+        """Save the record; when conditions are left unrated, ask once before saving.
+
+        Leaving a condition blank is allowed (a person may not be able to judge it), but
+        it is easy to miss one on a long form, so the first Save names the blank ones and
+        the second keeps them blank.
+        """
+        blank = tuple(self.unrated())
+        if (
+            blank
+            and blank != self._confirm_blank
+            and not self._refuse_invalid(self.fieldset.validate())
+        ):
+            self._confirm_blank = blank
+            self.save_button.description = "Save with blanks"
+            self._say(
+                f"{len(blank)} condition{'s are' if len(blank) != 1 else ' is'} not rated: "
+                f"{', '.join(blank)}. Rate {'them' if len(blank) != 1 else 'it'}, or press "
+                "Save with blanks to leave blank what this person cannot judge.",
+                PENDING,
+            )
+            return False
+        saved = super().save_editor()
+        if saved:
+            self._confirm_blank = ()
+            self.save_button.description = "Save record"
+            self._show_unrated()
+        return saved
 
     def table_html(self) -> str:
         items = self.records(public=True)

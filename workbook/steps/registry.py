@@ -165,6 +165,57 @@ STEPS: tuple[StepEntry, ...] = (
         contributions={"how_we_got_here": "map_how_we_got_here", "findings": "map_findings"},
     ),
     StepEntry(
+        6,
+        sections=(
+            PlanSection("step6.groups", "Working groups"),
+            # Raw notes and transcripts never leave edit mode.
+            PlanSection("step6.activities", "Engagement activities", private=("material.text",)),
+            PlanSection("step6.codebook", "Codebook"),
+            # Passages and memos as typed; their redacted copies ("shown") are public.
+            PlanSection("step6.excerpts", "Coded excerpts", private=("quote.text", "memo.text")),
+            PlanSection("step6.timeline", "Timeline of policies and events"),
+            PlanSection("step6.relationships", "Relationships between organisations"),
+            PlanSection("step6.narratives", "Prevailing narratives"),
+            PlanSection("step6.identifiers", "Names to redact", private=("text",)),
+            PlanSection("step6.findings", "Findings"),
+            PlanSection("step6.sustain", "Plan to sustain engagement"),
+        ),
+        contributions={
+            "how_we_got_here": "map_how_we_got_here",
+            "findings": "map_findings",
+            "sustainability": "map_sustainability",
+        },
+    ),
+    StepEntry(
+        7,
+        sections=(
+            PlanSection("step7.selection", "Findings that go forward"),
+            PlanSection("step7.vision", "Community vision statement"),
+            PlanSection("step7.toc", "Theory of change (draft)"),
+            PlanSection("step7.logic_model", "Systems-change logic model (draft)"),
+            # Reviewers' names stay in the plan; the history shows their comments only.
+            PlanSection(
+                "step7.approval", "Versions, review and approval", private=("versions.comments.by",)
+            ),
+        ),
+        contributions={"theory_of_change": "map_theory_of_change"},
+    ),
+    StepEntry(
+        8,
+        sections=(
+            PlanSection("step8.measures", "Measurement plan"),
+            PlanSection("step8.community", "Taking the plan back to the community"),
+            PlanSection("step8.reporting", "Reporting and accountability"),
+            PlanSection("step8.sustainability", "Sustainability building blocks"),
+            PlanSection("step8.resources", "Resources needed and secured"),
+            PlanSection("step8.learning", "Continuous learning and evaluation"),
+        ),
+        contributions={
+            "measurement_plan": "map_measurement_plan",
+            "sustainability": "map_sustainability",
+        },
+    ),
+    StepEntry(
         9,
         sections=(
             PlanSection("step9.format", "Documents, formats and audiences"),
@@ -173,6 +224,18 @@ STEPS: tuple[StepEntry, ...] = (
             PlanSection("step9.signoff", "Sign-off of the final version"),
         ),
         contributions={"how_we_got_here": "map_how_we_got_here"},
+    ),
+    StepEntry(
+        10,
+        sections=(
+            PlanSection("step10.actuals", "Actual values of the measures"),
+            PlanSection("step10.baselines", "Decisions on revised baselines"),
+            PlanSection("step10.wins", "Early wins"),
+            PlanSection("step10.calendar", "Election and budget calendar"),
+            PlanSection("step10.engagement", "Engagement that happened"),
+            PlanSection("step10.funding", "Funding", private=("contact",)),
+        ),
+        contributions={"sustainability": "map_sustainability"},
     ),
 )
 

@@ -244,3 +244,15 @@ def _check_well_formed(svg: str, caption: str) -> None:
             f"figure {plain(caption)!r}: the chart's SVG is not well-formed ({error}); "
             "report it with the chart's spec"
         ) from error
+
+
+def diagram_svg(svg: str, caption: str) -> str:
+    """A Diagram block's SVG, refused unless it is well-formed and holds no script,
+    foreign HTML or event handler (its labels are text, escaped where it was drawn)."""
+    _check_well_formed(svg, caption)
+    if re.search(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:", svg, re.IGNORECASE):
+        raise RenderError(
+            f"figure {plain(caption)!r}: the diagram's SVG holds a script or an event "
+            "handler; draw it with workbook.display.diagrams, which escapes every label"
+        )
+    return svg

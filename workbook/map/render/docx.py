@@ -27,6 +27,7 @@ from workbook.display.document import (
     BulletList,
     Callout,
     Citation,
+    Diagram,
     Document,
     Figure,
     Gap,
@@ -238,6 +239,8 @@ class _Writer:
             self.table(block, self.numbers.next_table())
         elif isinstance(block, Figure):
             self.figure(block, self.numbers.next_figure())
+        elif isinstance(block, Diagram):
+            self.diagram(block, self.numbers.next_figure())
         elif isinstance(block, Callout):
             kind = block.kind if block.kind in common.CALLOUT_LABELS else "note"
             self.box([(common.callout_label(block), True), (block.text, False)], kind)
@@ -340,6 +343,19 @@ class _Writer:
         properties.set("descr", common.plain(figure.alt))
         properties.set("name", common.figure_label(number))
         self.caption(common.figure_label(number), figure.caption, keep_with_next=False)
+
+    def diagram(self, diagram: Diagram, number: int) -> None:
+        """A Graphviz drawing: its PNG (drawn at 192 dots per inch), as wide as the text."""
+        png = diagram.png
+        width_px, _ = struct.unpack(">II", png[16:24])
+        width = min(Inches(width_px / 192), self.text_width())
+        paragraph = self.word.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = True
+        picture = paragraph.add_run().add_picture(BytesIO(png), width=width)
+        properties = picture._inline.docPr
+        properties.set("descr", common.plain(diagram.alt))
+        properties.set("name", common.figure_label(number))
+        self.caption(common.figure_label(number), diagram.caption, keep_with_next=False)
 
     def citation(self, citation: Citation) -> None:
         paragraph = self.word.add_paragraph(common.plain(citation.text))

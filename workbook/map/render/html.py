@@ -15,6 +15,7 @@ from workbook.display.document import (
     BulletList,
     Callout,
     Citation,
+    Diagram,
     Document,
     Figure,
     Gap,
@@ -78,6 +79,7 @@ th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .table-note, .citation { font-size: .88rem; color: var(--muted); }
 figure { margin: 1.5rem 0; }
 .chart-image svg { max-width: 100%; height: auto; display: block; }
+.diagram-image svg { max-width: 100%; height: auto; display: block; }
 figcaption, .label { font-size: .92rem; }
 .label { font-weight: 700; }
 .callout, .gap { border-left: 6px solid var(--accent); background: var(--key);
@@ -262,6 +264,8 @@ def block_html(block: Block, numbers: Numbers) -> str:
         return table_html(block, numbers.next_table())
     if isinstance(block, Figure):
         return figure_html(block, numbers.next_figure())
+    if isinstance(block, Diagram):
+        return diagram_html(block, numbers.next_figure())
     if isinstance(block, Callout):
         kind = block.kind if block.kind in common.CALLOUT_LABELS else "note"
         label = common.callout_label(block)
@@ -321,5 +325,17 @@ def figure_html(figure: Figure, number: int) -> str:
     return (
         f'<figure id="{anchor}"><div class="chart-image">{svg}</div>'
         f'<figcaption><span class="label">{label}.</span> {text(figure.caption)}'
+        "</figcaption></figure>"
+    )
+
+
+def diagram_html(diagram: Diagram, number: int) -> str:
+    """A drawing made elsewhere (Graphviz): its SVG inline, checked to be only a drawing."""
+    anchor = f"figure-{number}"
+    svg = common.diagram_svg(diagram.svg, diagram.caption)
+    label = text(common.figure_label(number))
+    return (
+        f'<figure id="{anchor}"><div class="diagram-image">{svg}</div>'
+        f'<figcaption><span class="label">{label}.</span> {text(diagram.caption)}'
         "</figcaption></figure>"
     )

@@ -9,7 +9,11 @@ kernel gets WORKBOOK_READ_ONLY=1 from ``DashboardKernelManager.kernel_env``; a v
 URL (query string, headers) cannot change a kernel's environment variables.
 """
 
-from workbook.serve.server import page_config
+import json
+import os
+
+from workbook.display.headers import SECURITY_HEADERS
+from workbook.serve.server import READY_ENV, page_config
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -66,6 +70,14 @@ c.VoilaConfiguration.extension_language_mapping = {}  # only .ipynb files are re
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = 1
 c.VoilaKernelManager.fill_delay = 1.0
+# `workbook serve --ready 2=20` keeps more kernels of a step ready, for an audience that
+# opens the link at the same moment; the kernel limit grows to leave them room.
+_ready = json.loads(os.environ.get(READY_ENV) or "{}")
+c.VoilaKernelManager.kernel_pools_config = {
+    "default": {"pool_size": 1},
+    **{notebook: {"pool_size": count} for notebook, count in _ready.items()},
+}
+_extra_kernels = sum(count - 1 for count in _ready.values())
 
 # A page asks the server to shut its kernel down when the viewer leaves it (workbook.serve
 # makes sure the page has the cookie that request needs). When that request never comes
@@ -83,7 +95,7 @@ c.MappingKernelManager.cull_busy = False
 # once: past that, such kernels are shut down at once, and a viewer who still finds none
 # free is told the server is busy (HTTP 503) rather than the machine running out of memory.
 c.DashboardKernelManager.never_connected_timeout = 120
-c.DashboardKernelManager.max_kernels = 16
+c.DashboardKernelManager.max_kernels = 16 + 2 * _extra_kernels
 
 # Kernels talk to the server over local socket files, not TCP ports: kernels started at
 # the same moment cannot pick the same port.
@@ -98,16 +110,6 @@ c.Voila.port_retries = 0
 # Browsers may draw charts and widgets from this server only (no outside host), open
 # websockets to this server only ({host} is the host the viewer asked for), and the page
 # cannot be framed by another site. Every response carries these headers, error pages
-# included (workbook.serve.server adds them to tornado's own 403 and 404 pages too).
-c.Voila.tornado_settings = {
-    "headers": {
-        "Content-Security-Policy": (
-            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-            "font-src 'self' data:; connect-src 'self' ws://{host} wss://{host}; "
-            "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
-        ),
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-    },
-}
+# included (workbook.serve.server adds them to tornado's own 403 and 404 pages too). The
+# set lives in workbook/display/headers.py: the workshop's ballot pages carry it too.
+c.Voila.tornado_settings = {"headers": dict(SECURITY_HEADERS)}

@@ -1,0 +1,417 @@
+"""Step 8 in the notebook: the plan read with the data, proposals, checks, charts, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import HTML
+
+from workbook.analysis import measures as ms
+from workbook.display import views
+from workbook.display.charts import nothing_yet
+from workbook.display.live import Live, LiveViews
+from workbook.display.measure_charts import funding_gap, turn_the_curve
+from workbook.errors import WorkbookError
+from workbook.forms import (
+    Form,
+    RecordTable,
+    neutralise_cell,
+)
+from workbook.plan.public import PublicPlan
+from workbook.plan.store import PlanStore
+from workbook.session import Session
+from workbook.steps import review
+from workbook.steps.measurement_and_sustainability.choices import (
+    APPROVAL_SECTION,
+    LOCAL_DATA_SECTION,
+    REPORTING_SECTION,
+    STAKEHOLDERS_SECTION,
+    TEAM_SECTION,
+)
+from workbook.steps.measurement_and_sustainability.forms import (
+    community_table,
+    learning_table,
+    measures_table,
+    reporting_form,
+    resources_table,
+    sustainability_form,
+)
+
+# --- reading the plan: the approved model, owners, measures with the data -------------
+
+
+def _value(plan: PlanStore | PublicPlan, section: str) -> Any:
+    if isinstance(plan, PlanStore):
+        return plan.get(section, public=True).value
+    return plan.value(section)
+
+
+def _records(plan: PlanStore | PublicPlan, section: str) -> list[dict[str, Any]]:
+    return [r for r in _value(plan, section) or [] if isinstance(r, dict)]
+
+
+def logic_model(plan: PlanStore | PublicPlan) -> dict[str, Any] | None:
+    return ms.approved_logic_model(_value(plan, APPROVAL_SECTION))
+
+
+def owner_choices(plan: PlanStore | PublicPlan) -> list[tuple[str, str]]:
+    """(public name, id) of team members and of stakeholders that accepted."""
+    stakeholders = _records(plan, STAKEHOLDERS_SECTION)
+    team = _records(plan, TEAM_SECTION)
+    names = ms.owner_names(stakeholders, team)
+    chosen = [str(t["id"]) for t in team if t.get("id")]
+    chosen += [str(s["id"]) for s in stakeholders if s.get("id") and s.get("status") == "accepted"]
+    return [(names[i], i) for i in dict.fromkeys(chosen)]
+
+
+def local_values(plan: PlanStore | PublicPlan, dataset_id: str) -> pd.DataFrame | None:
+    """Step 5's rows of a local dataset (None while the workbook or the plan has none)."""
+    try:  # Step 5's table module: absent from a workbook without local data
+        tables = importlib.import_module("workbook.plan.tables")
+    except ImportError:
+        return None
+    try:
+        return tables.local_values(plan, dataset_id)
+    except (WorkbookError, LookupError, ValueError):
+        return None
+
+
+def _history(
+    session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None
+) -> tuple[pd.DataFrame, str]:
+    """The measure's yearly values from the Mobility Metrics or Step 5's local data, and
+    the source to name (an empty history when neither has any)."""
+    empty = pd.DataFrame(columns=ms.HISTORY_COLUMNS)
+    variable, place = measure.get("metric"), session.jurisdiction
+    if variable and place is not None and variable in session.catalog:
+        rows = ms.history(session.data, place, variable, measure.get("subgroup") or None)
+        return rows, session.catalog[variable].source
+    ref = measure.get("local_measure")
+    if not ref or measure.get("subgroup") or (plan is None and session.unattended):
+        return empty, ""
+    plan = plan if plan is not None else session.plan
+    info = ms.local_measure_info(_value(plan, LOCAL_DATA_SECTION), ref)
+    values = local_values(plan, info["dataset_id"]) if info else None
+    if values is None:
+        return empty, ""
+    key = place.key if place is not None else None
+    rows = ms.local_history(values, str(ref).partition("/")[2], key, info.get("quality"))
+    return rows, info["dataset"]
+
+
+def data_baseline(
+    session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None
+) -> ms.BaselineResult | None:
+    """The baseline the data give a measure (None when it has no data behind it)."""
+    rows, source = _history(session, measure, plan)
+    if not source:
+        return None
+    return ms.baseline_from(rows, source)
+
+
+def curve(session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None):
+    """The turn-the-curve chart of one measure, from the data and its saved target."""
+    rows, _ = _history(session, measure, plan)
+    published = rows[~rows["suppressed"].astype(bool)] if len(rows) else rows
+    target = measure.get("target") if isinstance(measure.get("target"), Mapping) else None
+    this_year = dt.date.today().year
+    to_year = (
+        int(target["year"]) if target and isinstance(target.get("year"), int) else this_year + 5
+    )
+    fc = ms.forecast(rows, to_year)
+    name = str(measure.get("name") or "")
+    label = ms.subgroup_label(measure.get("subgroup"))
+    if label and label not in name:
+        name += f" ({label})"
+    return turn_the_curve(
+        name,
+        published[["year", "value"]],
+        fc.rows,
+        target,
+        str(measure.get("unit") or ""),
+        fc.note,
+        session.synthetic,
+    ), fc
+
+
+def add_proposals(table: RecordTable, session: Session, collect_by: str = "") -> list[str]:
+    """Save the proposed measures of the approved model, with baselines from the data."""
+    model = logic_model(session.plan)
+    added = []
+    proposals = []
+    local = _value(session.plan, LOCAL_DATA_SECTION)
+    for proposal in ms.propose(model, session.catalog, table.records(), local):
+        proposals.append(proposal)
+        # An equity target needs its own measure: the gap between the groups furthest apart.
+        place = session.jurisdiction
+        if proposal["metric"] and proposal["rba"] == "better_off" and place is not None:
+            gap = ms.widest_gap(session.data, place, proposal["metric"])
+            if gap:
+                proposals.append(ms.gap_measure(proposal, gap))
+    for proposal in proposals:
+        result = data_baseline(session, proposal)
+        if result is not None and result.baseline is not None:
+            proposal["baseline"] = result.baseline
+        elif collect_by:
+            proposal["baseline"] = ms.no_baseline(collect_by)
+        added.append(table.add({k: v for k, v in proposal.items() if k in table.by_name}))
+    return added
+
+
+def fill_baselines(table: RecordTable, session: Session) -> int:
+    """Give every metric-linked measure without a baseline value the data's latest value."""
+    changed = 0
+    for record in table.records():
+        if ms.has_value(record.get("baseline")):
+            continue
+        result = data_baseline(session, record)
+        if result is not None and result.baseline is not None:
+            values = {k: v for k, v in record.items() if k in table.by_name}
+            table.update(record["id"], {**values, "baseline": result.baseline})
+            changed += 1
+    return changed
+
+
+def export_measures(frame: pd.DataFrame, folder: Path) -> list[Path]:
+    """The flat measure table as CSV and Excel (cells that could run as formulas neutralised)."""
+    safe = frame.map(lambda v: neutralise_cell(v) if isinstance(v, str) else v)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, xlsx_path = folder / "step8_measures.csv", folder / "step8_measures.xlsx"
+    safe.to_csv(csv_path, index=False)
+    safe.to_excel(xlsx_path, index=False, sheet_name="Measures")
+    return [csv_path, xlsx_path]
+
+
+# --- HTML views -----------------------------------------------------------------------
+
+
+def coverage_html(model: Mapping[str, Any] | None, measures: Sequence[Mapping[str, Any]]) -> str:
+    if model is None:
+        return views.paragraph(
+            "There is no approved logic model yet: Step 7 approves it. Measures can still be "
+            "typed, and proposals appear once a version is approved."
+        )
+    counted: dict[tuple[str, str], int] = {}
+    for m in measures:
+        counted[ms.element_of(m)] = counted.get(ms.element_of(m), 0) + 1
+    rows = [
+        (e.label, counted.get((e.kind, e.id), 0) or "none yet")
+        for e in ms.elements(model)
+        if e.kind in ms.MEASURED_KINDS
+    ]
+    missing = sum(1 for r in rows if r[1] == "none yet")
+    head = (
+        f"{missing} of {len(rows)} inputs, outputs and outcomes have no measure yet."
+        if missing
+        else f"Each of the {len(rows)} inputs, outputs and outcomes has a measure."
+    )
+    return views.paragraph(head) + views.table(rows, ["Element", "Measures"])
+
+
+def checks_html(measures, model, stakeholders, team) -> str:
+    elements = ms.elements(model)
+    rows = [
+        (m.get("name") or m.get("id"), flag)
+        for m in measures
+        for flag in ms.flags(m, elements, stakeholders, team, model is not None)
+    ]
+    if not measures:
+        return views.paragraph("No measures yet.")
+    if not rows:
+        return views.paragraph("Every measure has an owner, a baseline and a sound target.")
+    return views.paragraph(f"{len(rows)} things to look at:") + views.table(
+        rows, ["Measure", "Check"]
+    )
+
+
+def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> str:
+    rows = []
+    for m in measures:
+        result = data_baseline(session, m)
+        if result is None:
+            continue
+        data = result.baseline
+        share, gap = ms.is_share(m, session.catalog), ms.is_gap(m.get("subgroup"))
+        shown = ms.baseline_text(data, share, gap) if data else "none"
+        saved = ms.baseline_text(m.get("baseline"), share, gap)
+        bounds = (
+            f"{ms.number_text(data['low'], share)} to {ms.number_text(data['high'], share)}"
+            if data and data["low"] is not None and data["high"] is not None
+            else ""
+        )
+        rows.append(
+            (
+                m.get("name"),
+                ms.subgroup_label(m.get("subgroup")),
+                shown,
+                bounds,
+                (data or {}).get("quality") or "",
+                saved,
+                result.note,
+            )
+        )
+    if not rows:
+        return views.paragraph("No measure is linked to a Mobility Metric or to local data yet.")
+    return views.table(
+        rows, ["Measure", "Group", "In the data", "Bounds", "Quality", "Saved baseline", "Note"]
+    )
+
+
+def calendar_html(measures, reporting: Mapping[str, Any] | None) -> str:
+    first = (reporting or {}).get("first_report")
+    if not first:
+        return views.paragraph("Set the date of the first report to see the reporting calendar.")
+    rows = [
+        (review.long_date(day), "; ".join(names))
+        for day, names in ms.reporting_calendar(measures, first)
+    ]
+    return (
+        views.table(rows, ["Date", "Measures reported"])
+        if rows
+        else views.paragraph("No measures to report yet.")
+    )
+
+
+# --- the step's views -----------------------------------------------------------------
+
+
+class MeasurementAndSustainability(LiveViews):
+    """The Step 8 views. Checks, charts and summaries redraw after a save."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        plan = session.plan
+        self.model = logic_model(plan)
+        self.elements = ms.elements(self.model)
+        self.owners = owner_choices(plan)
+        export = session.output_dir / "step8_measures_records.csv"
+        self.measures_table = measures_table(
+            plan, self.elements, self.owners, session.catalog, export_path=export
+        )
+        self.community_table = community_table(plan, self.owners)
+        self.resources_table = resources_table(plan)
+        self.learning_table = learning_table(plan, self.owners)
+        super().__init__(
+            session.read_only,
+            (self.measures_table, self.community_table, self.resources_table, self.learning_table),
+        )
+
+    def _measures(self) -> list[dict[str, Any]]:
+        return self.measures_table.records(public=True)
+
+    def _people(self) -> tuple[list[dict], list[dict]]:
+        plan = self.session.plan
+        return _records(plan, STAKEHOLDERS_SECTION), _records(plan, TEAM_SECTION)
+
+    # -- what the notebook shows --
+
+    def coverage(self) -> Live:
+        return self._live(lambda: HTML(coverage_html(self.model, self._measures())))
+
+    def propose(self) -> Any:
+        """A button that adds the proposed measures (a list of them in view mode)."""
+        local = _value(self.session.plan, LOCAL_DATA_SECTION)
+        proposals = ms.propose(self.model, self.session.catalog, self._measures(), local)
+        text = views.paragraph(f"{len(proposals)} measures can be proposed from the logic model.")
+        if self.session.read_only or not proposals:
+            return HTML(text)
+        button = widgets.Button(description="Add the proposed measures", button_style="primary")
+        note = widgets.HTML(text)
+
+        def clicked(_):
+            added = add_proposals(self.measures_table, self.session)
+            self.refresh()
+            note.value = views.paragraph(f"{len(added)} measures added; edit them below.")
+
+        button.on_click(clicked)
+        return widgets.VBox([note, button])
+
+    def measures(self) -> RecordTable:
+        return self.measures_table
+
+    def baselines(self) -> Live:
+        return self._live(lambda: HTML(baselines_html(self.session, self._measures())))
+
+    def fill_from_data(self) -> Any:
+        """A button that gives measures without a baseline the data's latest value."""
+        if self.session.read_only:
+            return HTML("")
+        button = widgets.Button(description="Fill empty baselines from the data")
+        note = widgets.HTML()
+
+        def clicked(_):
+            changed = fill_baselines(self.measures_table, self.session)
+            self.refresh()
+            note.value = views.paragraph(f"{changed} baselines filled from the data.")
+
+        button.on_click(clicked)
+        return widgets.VBox([button, note])
+
+    def checks(self) -> Live:
+        def build():
+            stakeholders, team = self._people()
+            return HTML(checks_html(self._measures(), self.model, stakeholders, team))
+
+        return self._live(build)
+
+    def curves(self) -> Live:
+        """Turn-the-curve charts: the headline measures (all with a metric if none is)."""
+
+        def build():
+            measures = [m for m in self._measures() if m.get("metric") or m.get("target")]
+            chosen = [m for m in measures if m.get("headline")] or measures
+            if not chosen:
+                return nothing_yet(
+                    "Turn the curve",
+                    "No measure with data or a target yet.",
+                    self.session.synthetic,
+                )
+            charts = [curve(self.session, m)[0] for m in chosen[:8]]
+            if len(charts) == 1:
+                return charts[0]
+            described = " ".join(str(c.to_dict().get("description", "")) for c in charts)
+            return alt.vconcat(*charts).properties(description=described)
+
+        return self._live(build)
+
+    def export(self) -> HTML:
+        """Write the measures as CSV and Excel for a performance office (edit mode only)."""
+        stakeholders, team = self._people()
+        frame = ms.export_frame(self._measures(), self.elements, ms.owner_names(stakeholders, team))
+        if self.session.read_only:
+            return HTML(views.paragraph(f"{len(frame)} measures in the plan."))
+        paths = export_measures(frame, self.session.output_dir)
+        names = ", ".join(p.name for p in paths)
+        return HTML(views.paragraph(f"{len(frame)} measures written to {names}, one row each."))
+
+    def community(self) -> RecordTable:
+        return self.community_table
+
+    def reporting(self) -> Form:
+        return reporting_form(self.session.plan)
+
+    def calendar(self) -> Live:
+        return self._live(
+            lambda: HTML(
+                calendar_html(self._measures(), _value(self.session.plan, REPORTING_SECTION))
+            )
+        )
+
+    def sustainability(self) -> Form:
+        return sustainability_form(self.session.plan)
+
+    def resources(self) -> RecordTable:
+        return self.resources_table
+
+    def funding_gap(self) -> Live:
+        return self._live(lambda: funding_gap(self.resources_table.records(public=True)))
+
+    def learning(self) -> RecordTable:
+        return self.learning_table
