@@ -16,8 +16,8 @@ from workbook.analysis.disparities import gaps, group_values
 from workbook.analysis.votes import read_counts_csv, tally, vote_problems
 from workbook.data.catalog import load_framework
 from workbook.display.document import Block, Heading, Paragraph, Table
-from workbook.display.theme import ACCENT
-from workbook.display.vote_charts import TIED_COLOUR, tally_chart
+from workbook.display.theme import ACCENT, PEER_COLOUR
+from workbook.display.vote_charts import TIED, tally_chart
 from workbook.forms import RecordError
 from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
@@ -234,8 +234,8 @@ def test_the_entry_widget_records_typed_counts_and_shows_errors(session):
 def test_the_tally_chart_marks_ties_in_theme_colours():
     ranked = tally({"A": 3, "B": 3, "C": 5}, ["A", "B", "C"])
     spec = json.dumps(tally_chart(ranked, "Votes", chosen=["C"]).to_dict())
-    assert TIED_COLOUR in spec and ACCENT in spec
-    assert "(tie)" in spec and "5 - chosen" in spec and "share their points" in spec
+    assert PEER_COLOUR in spec and ACCENT in spec and TIED in spec  # ties: their own colour
+    assert "C (chosen)" in spec and "share their points" in spec
     empty = tally_chart(tally({}, ["A"]), "Votes")
     assert "No points recorded yet" in json.dumps(empty.to_dict())
 

@@ -67,7 +67,9 @@ def test_step5_on_the_example_plan_in_edit_and_view_mode(tmp_path):
         workshop.save_pillar_notes(store, load_framework(), "health", f"Clinics {HOSTILE}")
         sources = [{"id": "src1", "name": "Housing authority waiting list",
                     "contact": {"name": "Quinn", "email": SECRET, "phone": ""}}]  # fmt: skip
-        store.save("step5.sources", sources, 0, private=["contact.email", "contact.name"])
+        saved = store.get("step5.sources")
+        store.save("step5.sources", [*(saved.value or []), *sources], saved.version,
+                   private=["contact.name", "contact.email", "contact.phone"])  # fmt: skip
     out = run_step(tmp_path, plan, steps="5")
     notebook = out / NOTEBOOK
     assert errors(notebook) == []
