@@ -44,11 +44,31 @@ def gaps(blocks) -> list[Gap]:
     return [b for b in blocks if isinstance(b, Gap)]
 
 
-def unbuilt_parts() -> int:
-    """How many parts of the MAP the example plan leaves empty: those of the steps the
-    workbook does not have yet (the example fills every step there is)."""
+def parts_of(*steps: int) -> list[tuple[str, int]]:
+    """(MAP section title, step) for every part the given steps write, in document order."""
     from workbook.data.catalog import load_framework
-    from workbook.steps import registry
 
     sections = load_framework()["map_sections"]
-    return sum(1 for s in sections for n in s["steps"] if n not in registry.numbers())
+    return [(s["title"], n) for s in sections for n in s["steps"] if n in steps]
+
+
+def example_without(folder, *steps: int, drop: tuple[str, ...] = ()):
+    """The example plan with every section of ``steps`` (and the ``drop`` sections) taken
+    out, imported in ``folder``: a plan whose MAP has empty parts now that every step
+    exists."""
+    import json
+    from pathlib import Path
+
+    from tests.conftest import ROOT
+    from workbook.plan.store import import_plan
+
+    data = json.loads((ROOT / "data" / "examples" / "sample_plan.json").read_text("utf-8"))
+
+    def gone(section: str) -> bool:
+        return section in drop or section.split(".")[0] in {f"step{n}" for n in steps}
+
+    data["sections"] = {k: v for k, v in data["sections"].items() if not gone(k)}
+    data["history"] = [h for h in data["history"] if not gone(h["section"])]
+    path = Path(folder) / "partial.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return import_plan(path, Path(folder) / "partial.sqlite")
