@@ -118,7 +118,7 @@ def test_bad_parameters_stop_before_any_kernel(tmp_path):
     assert "parameter 'jurisdiction'" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("run", "--steps", "12", "--output-dir", str(tmp_path))
     assert result.returncode == 2 and "the guide has 10 steps" in result.stderr
-    assert f"Steps that exist now: {registry.available_text()}" in result.stderr
+    assert "Steps that exist now: 1, 2" in result.stderr
     result = run_cli("run", "--steps", "0", "--output-dir", str(tmp_path))
     assert result.returncode == 2 and "step 0 is not a step" in result.stderr
     result = run_cli("run", "--data-dir", str(tmp_path / "missing"))
