@@ -415,3 +415,42 @@ def test_the_vote_template_lists_every_predictor_and_imports():
     template = ROOT / "data" / "templates" / step5.VOTE_TEMPLATE
     counts, problems = read_counts_csv(template.read_text(encoding="utf-8"), PREDICTORS)
     assert problems == [] and list(counts) == PREDICTORS and set(counts.values()) == {0}
+
+
+def test_a_closed_live_ballot_is_taken_in_once(session):
+    from workbook.ballots import open_ballot
+
+    store = session.plan
+    ballot = open_ballot(store, 5, "Where first?", PREDICTORS, "dots", dots_per_person=2)
+    ballot.record_paper_counts({"Housing stability": 5, "Digital access": 3}, voters=6)
+    with pytest.raises(RecordError) as still_open:
+        step5.receive_ballot(store, ballot.id)
+    assert "still open" in still_open.value.errors["ballot_id"]
+    ballot.close()
+    vote = step5.receive_ballot(store, ballot.id)
+    assert vote["source"] == "ballot" and vote["ballot_id"] == ballot.id
+    assert vote["counts"]["Housing stability"] == 5 and vote["voters"] == 6
+    with pytest.raises(RecordError) as twice:
+        step5.receive_ballot(store, ballot.id)
+    assert "already in the plan" in twice.value.errors["id"]
+    with pytest.raises(RecordError) as unknown:
+        step5.receive_ballot(store, "ballot-nope")
+    assert "ballot_id" in unknown.value.errors
+    assert len(step5.saved_votes(store)) == 1
+
+
+def test_the_live_ballot_widget_opens_and_takes_the_result_in(session):
+    views = step5.InitialUnderstanding(session)
+    live = step5.LiveBallot(session, PREDICTORS, on_saved=views.refresh)
+    assert live.take() is None and "Open a ballot first" in live.message.value
+    live.dots.value = 2
+    ballot = live.open()
+    assert ballot.is_open and live.panel.children  # the join panel is shown
+    assert live.take() is None and "still open" in live.message.value
+    ballot.record_paper_counts({"Social capital": 4}, voters=5)
+    ballot.close()
+    taken = live.take()
+    assert taken, live.message.value
+    assert taken["counts"]["Social capital"] == 4
+    assert "Taken in: 5 voters, 4 points" in live.message.value
+    assert "(a live ballot)" in views.tally_view().items[1].data

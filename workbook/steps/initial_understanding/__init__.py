@@ -41,11 +41,13 @@ from workbook.steps.initial_understanding.votes import (
     VOTE_TEMPLATE,
     VOTES_SECTION,
     DecisionForm,
+    LiveBallot,
     VoteEntry,
     csv_vote,
     decision_form,
     latest_vote,
     paper_vote,
+    receive_ballot,
     receive_vote,
     record_decision,
     saved_votes,
@@ -69,8 +71,8 @@ __all__ = [
     "DEFAULT_QUESTION", "MAX_PRIORITIES", "PRIORITIES_SECTION", "REVIEW_SECTION", "TIE_RULE",
     "VOTE_TEMPLATE", "VOTES_SECTION", "DecisionForm", "InitialUnderstanding", "csv_vote",
     "decision_form", "latest_vote", "map_findings", "map_how_we_got_here", "paper_vote",
-    "priorities_for", "record_decision", "receive_vote", "save_pillar_notes", "saved_notes",
-    "saved_votes",
+    "priorities_for", "receive_ballot", "record_decision", "receive_vote",
+    "save_pillar_notes", "saved_notes", "saved_votes",
 ]  # fmt: skip
 
 
@@ -199,6 +201,12 @@ class InitialUnderstanding(LiveViews):
         if self.session.read_only:
             return HTML(views.paragraph("Votes are typed in or imported in edit mode."))
         return VoteEntry(self.store, self.predictor_names(), on_saved=self.refresh).widget()
+
+    def live_ballot(self):
+        """Open a dot ballot of the predictors on the room's phones; take its result in."""
+        if self.session.read_only:
+            return HTML(views.paragraph("Live ballots are opened in edit mode."))
+        return LiveBallot(self.session, self.predictor_names(), on_saved=self.refresh).widget()
 
     def receive_vote(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Check and save a vote in the ``step5.votes`` shape (e.g. a closed live ballot)."""

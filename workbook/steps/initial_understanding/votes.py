@@ -224,6 +224,90 @@ class VoteEntry:
         return WithFallback(panel, "<p>Votes are typed in or imported in edit mode.</p>")
 
 
+# --- a live ballot from the room's phones -------------------------------------------------
+
+
+def receive_ballot(store: PlanStore, ballot_id: str) -> dict[str, Any]:
+    """Take a closed live ballot's result in as a vote (see :func:`receive_vote`).
+
+    An open ballot is refused (close it first); a ballot taken in before is refused by
+    its vote's id, so a result is never counted twice.
+    """
+    from workbook.ballots import BallotError, get_ballot
+
+    try:
+        ballot = get_ballot(store, ballot_id).refresh()
+    except BallotError as exc:
+        raise RecordError(VOTES_SECTION, {"ballot_id": str(exc)}) from None
+    if ballot.is_open:
+        raise RecordError(VOTES_SECTION, {"ballot_id": f"the ballot '{ballot.question}' is "
+                          "still open: close it first, then take its result in"})  # fmt: skip
+    return receive_vote(store, ballot.tally().as_vote_record())
+
+
+class LiveBallot:
+    """Open a dot ballot of the predictors on the room's phones, then take its result in."""
+
+    def __init__(self, session: Any, options: Sequence[str], on_saved=None) -> None:
+        self.session = session
+        self.store: PlanStore = session.plan
+        self.options = list(options)
+        self.on_saved = on_saved
+        self.ballot: Any = None
+        self.question = widgets.Text(value=DEFAULT_QUESTION, description="Question:",
+                                     layout=widgets.Layout(width="70%"))  # fmt: skip
+        self.dots = widgets.IntText(value=3, description="Dots each:")
+        self.stacking = widgets.Checkbox(
+            value=False, description="Several dots on one option allowed", indent=False
+        )
+        self.open_button = widgets.Button(description="Open a live ballot", icon="mobile")
+        self.open_button.on_click(lambda _: self.open())
+        self.take_button = widgets.Button(description="Take the closed ballot's result in")
+        self.take_button.on_click(lambda _: self.take())
+        self.panel = widgets.VBox()
+        self.message = widgets.HTML()
+
+    def open(self) -> Any:
+        from workbook.ballots import BallotError, ballot_panel, open_ballot
+
+        try:
+            self.ballot = open_ballot(
+                self.store, STEP.number, self.question.value, self.options, "dots",
+                dots_per_person=self.dots.value, stacking=self.stacking.value,
+            )  # fmt: skip
+        except BallotError as exc:
+            self.message.value = f'<span style="color:{ERROR}">Not opened: {escape(exc)}</span>'
+            return None
+        self.panel.children = (ballot_panel(self.session, self.ballot).box,)
+        self.message.value = ""
+        return self.ballot
+
+    def take(self) -> dict | None:
+        if self.ballot is None:
+            self.message.value = f'<span style="color:{ERROR}">Open a ballot first.</span>'
+            return None
+        try:
+            vote = receive_ballot(self.store, self.ballot.id)
+        except RecordError as exc:
+            problems = "; ".join(exc.errors.values())
+            self.message.value = (
+                f'<span style="color:{ERROR}">Not taken in: {escape(problems)}</span>'
+            )
+            return None
+        self.message.value = (f'<span style="color:{SUCCESS}">Taken in: {vote["voters"]} voters, '
+                              f"{sum(vote['counts'].values())} points.</span>")  # fmt: skip
+        if self.on_saved:
+            self.on_saved()
+        return vote
+
+    def widget(self) -> WithFallback:
+        panel = widgets.VBox([
+            self.question, widgets.HBox([self.dots, self.stacking]),
+            widgets.HBox([self.open_button, self.take_button]), self.message, self.panel,
+        ])  # fmt: skip
+        return WithFallback(panel, "<p>Live ballots are opened in edit mode.</p>")
+
+
 # --- the decision -------------------------------------------------------------------------
 
 
