@@ -453,4 +453,4 @@ def test_the_live_ballot_widget_opens_and_takes_the_result_in(session):
     assert taken, live.message.value
     assert taken["counts"]["Social capital"] == 4
     assert "Taken in: 5 voters, 4 points" in live.message.value
-    assert "(a live ballot)" in views.tally_view().items[1].data
+    assert "5 people voted (a live ballot, 2 dots each)" in views.tally_view().items[1].data
