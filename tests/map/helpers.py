@@ -44,31 +44,21 @@ def gaps(blocks) -> list[Gap]:
     return [b for b in blocks if isinstance(b, Gap)]
 
 
-def parts_of(*steps: int) -> list[tuple[str, int]]:
-    """(MAP section title, step) for every part the given steps write, in document order."""
-    from workbook.data.catalog import load_framework
+def without_steps(plan, numbers) -> None:
+    """Delete every section of the steps ``numbers`` from the plan file ``plan``: a plan
+    whose coalition has not reached them yet, so their MAP parts are empty."""
+    from workbook.plan.store import PlanStore
 
-    sections = load_framework()["map_sections"]
-    return [(s["title"], n) for s in sections for n in s["steps"] if n in steps]
+    prefixes = tuple(f"step{n}." for n in numbers)
+    with PlanStore.open(plan, author="Test") as store:
+        for section in store.sections():
+            if section.startswith(prefixes):
+                store.delete_section(section)
 
 
-def example_without(folder, *steps: int, drop: tuple[str, ...] = ()):
-    """The example plan with every section of ``steps`` (and the ``drop`` sections) taken
-    out, imported in ``folder``: a plan whose MAP has empty parts now that every step
-    exists."""
-    import json
-    from pathlib import Path
-
-    from tests.conftest import ROOT
-    from workbook.plan.store import import_plan
-
-    data = json.loads((ROOT / "data" / "examples" / "sample_plan.json").read_text("utf-8"))
-
-    def gone(section: str) -> bool:
-        return section in drop or section.split(".")[0] in {f"step{n}" for n in steps}
-
-    data["sections"] = {k: v for k, v in data["sections"].items() if not gone(k)}
-    data["history"] = [h for h in data["history"] if not gone(h["section"])]
-    path = Path(folder) / "partial.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return import_plan(path, Path(folder) / "partial.sqlite")
+def expected_gaps(sections, numbers, registered) -> list[tuple[str, int]]:
+    """(MAP section title, step) of the parts left empty: steps removed or not built."""
+    return [
+        (s["title"], n) for s in sections for n in s["steps"]
+        if n in numbers or n not in registered
+    ]  # fmt: skip

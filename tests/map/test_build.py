@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.map.helpers import example_without, gaps, part, parts_of, strings, table, texts
+from tests.map.helpers import expected_gaps, gaps, part, strings, table, texts, without_steps
 from workbook.data.catalog import load_framework
 from workbook.display.document import BulletList, Callout, Figure, Gap, Paragraph
 from workbook.map.build import build_document
@@ -172,11 +172,14 @@ def test_building_writes_nothing(example_plan):
         assert "map.versions" not in store.sections()
 
 
-def test_final_is_refused_while_parts_are_empty(tmp_path):
+def test_final_is_refused_while_parts_are_empty(example_plan):
+    without_steps(example_plan, (7, 8))  # a coalition that has not reached Steps 7 and 8
     with pytest.raises(IncompleteMapError) as caught:
-        build_document(example_without(tmp_path, 7, 8), final=True)
+        build_document(example_plan, final=True)
     missing = caught.value.missing
-    assert [(m.section, m.step) for m in missing] == parts_of(7, 8)
+    assert [(m.section, m.step) for m in missing] == expected_gaps(
+        SECTIONS, (7, 8), registry.numbers()
+    )
     message = str(caught.value)
     titles = {s["number"]: s["title"] for s in FRAMEWORK.steps}
     first = missing[0]

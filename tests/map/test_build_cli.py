@@ -7,10 +7,12 @@ import types
 
 import pytest
 
-from tests.map.helpers import example_without, parts_of
+from tests.map.helpers import expected_gaps, without_steps
 from workbook.cli import main
+from workbook.data.catalog import load_framework
 from workbook.map import versions
 from workbook.plan.store import PlanStore
+from workbook.steps import registry
 
 
 def run(capsys, *args) -> tuple[int, str]:
@@ -20,16 +22,16 @@ def run(capsys, *args) -> tuple[int, str]:
     return code, captured.err
 
 
-def test_final_with_empty_parts_lists_them_and_records_nothing(tmp_path, capsys):
-    plan = example_without(tmp_path, 7, 8)
-    before = plan.read_bytes()
-    code, err = run(capsys, "--plan-path", plan, "--final")
+def test_final_with_empty_parts_lists_them_and_records_nothing(example_plan, capsys):
+    without_steps(example_plan, (7, 8))  # a coalition that has not reached Steps 7 and 8
+    before = example_plan.read_bytes()
+    code, err = run(capsys, "--plan-path", example_plan, "--final")
     assert code == 2
-    empty = len(parts_of(7, 8))
-    assert f"a final MAP cannot have empty parts, and {empty} are still empty" in err
+    count = len(expected_gaps(load_framework()["map_sections"], (7, 8), registry.numbers()))
+    assert f"a final MAP cannot have empty parts, and {count} are still empty" in err
     assert "Theory of change and logic model: not written yet" in err
     assert "(filled by Step 7, Identify strategic actions)" in err
-    assert plan.read_bytes() == before
+    assert example_plan.read_bytes() == before
 
 
 def test_a_missing_plan_is_refused(tmp_path, capsys):

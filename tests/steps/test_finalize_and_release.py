@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from tests.display.test_export import external_references
-from tests.map.helpers import example_without, parts_of
+from tests.map.helpers import expected_gaps, without_steps
 from tests.steps.test_local_government_readiness import EXAMPLE, run_step
 from workbook.analysis import plain_language as plain
 from workbook.cli import main
@@ -275,10 +275,13 @@ def test_final_is_accepted_with_an_approving_sign_off_and_no_gap(tmp_path, capsy
 
 
 def test_gaps_and_a_missing_sign_off_are_named_together(tmp_path, capsys):
-    plan = example_without(tmp_path, 7, drop=(SIGNOFF_SECTION,))
+    plan = _remove_signoff(tmp_path)
+    without_steps(plan, (7,))
     code, _, err = run_map(capsys, "--plan-path", plan, "--final")
     assert code == 2
-    assert f"a final MAP cannot have empty parts, and {len(parts_of(7))} are still empty" in err
+    count = len(expected_gaps(load_framework()["map_sections"], (7,), registry.numbers()))
+    assert f"a final MAP cannot have empty parts, and {count} " in err
+    assert "Theory of change and logic model: not written yet" in err
     assert "it also needs the coalition's sign-off, and no sign-off is saved" in err
 
 

@@ -334,10 +334,14 @@ def test_export_is_one_flat_row_per_measure_without_contact_details(plan, tmp_pa
         assert list(loaded.columns) == ms.EXPORT_COLUMNS and len(loaded) == 1
         row = loaded.iloc[0]
         assert row["element"] == "Fewer deaths from injury" and row["target_year"] == 2030
-        assert row["owners"] == "Rosa Diaz, County data office; Linden Housing Trust"
+        # Organisations and roles, never a person's name (the file leaves the coalition).
+        assert row["owners"] == "County data office (data); Linden Housing Trust"
         assert row["rba_category"] == "Is anyone better off?" and row["baseline_value"] == 80
         assert not str(row["name"]).startswith("=")
     text = paths[0].read_text(encoding="utf-8")
+    assert "Rosa Diaz" not in text
+    # The coalition's own editing view names the team member.
+    assert ms.owner_names(STAKEHOLDERS, TEAM, people=True)["t1"].startswith("Rosa Diaz, ")
     assert EMAIL not in text and "Hidden Person" not in text
 
 
@@ -387,7 +391,8 @@ def test_map_parts_from_the_plan(plan, session, tmp_path):
     table = next(b for b in blocks if isinstance(b, Table))
     assert table.wide and table.header == step8.choices.HEADER  # landscape in PDF and DOCX
     assert table.rows[0][1] == "Outcome: Fewer deaths from injury"
-    assert table.rows[0][6] == "50 by 2030" and table.rows[0][7].startswith("Rosa Diaz")
+    assert table.rows[0][6] == "50 by 2030"
+    assert table.rows[0][7] == "County data office (data)"  # the MAP names no person
     assert any(isinstance(b, Figure) and "Turn the curve" in b.caption for b in blocks)
     assert any(isinstance(b, Table) and b.caption.startswith("Reporting calendar") for b in blocks)
     sustain = step8.map_sustainability(view, session)

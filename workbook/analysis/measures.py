@@ -710,9 +710,13 @@ def flags(
 
 
 def owner_names(
-    stakeholders: Sequence[Mapping[str, Any]], team: Sequence[Mapping[str, Any]]
+    stakeholders: Sequence[Mapping[str, Any]],
+    team: Sequence[Mapping[str, Any]],
+    people: bool = False,
 ) -> dict[str, str]:
-    """Public names of possible owners: organisations, and team members' public name and role."""
+    """Names of possible owners: partners by organisation, team members by organisation
+    and role. Only with ``people`` (the coalition's own editing view) is a team member's
+    own name added: documents for the public name organisations and roles, not people."""
     names = {
         str(s["id"]): str(s.get("organisation") or s["id"]) for s in stakeholders if s.get("id")
     }
@@ -720,8 +724,12 @@ def owner_names(
         if not t.get("id"):
             continue
         person = t.get("person") if isinstance(t.get("person"), Mapping) else {}
-        shown = [str(person.get(k) or "") for k in ("name", "organisation") if person.get(k)]
-        names[str(t["id"])] = ", ".join(shown) or str(t.get("role") or t["id"])
+        role = str(t.get("role") or "").replace("_", " ")
+        where = str(person.get("organisation") or "")
+        shown = f"{where} ({role})" if where and role else where or role or str(t["id"])
+        if people and person.get("name"):
+            shown = f"{person['name']}, {shown}"
+        names[str(t["id"])] = shown
     return names
 
 

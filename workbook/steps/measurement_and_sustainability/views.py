@@ -65,7 +65,7 @@ def owner_choices(plan: PlanStore | PublicPlan) -> list[tuple[str, str]]:
     """(public name, id) of team members and of stakeholders that accepted."""
     stakeholders = _records(plan, STAKEHOLDERS_SECTION)
     team = _records(plan, TEAM_SECTION)
-    names = ms.owner_names(stakeholders, team)
+    names = ms.owner_names(stakeholders, team, people=not isinstance(plan, PublicPlan))
     chosen = [str(t["id"]) for t in team if t.get("id")]
     chosen += [str(s["id"]) for s in stakeholders if s.get("id") and s.get("status") == "accepted"]
     return [(names[i], i) for i in dict.fromkeys(chosen)]
