@@ -1,12 +1,14 @@
 """Write data/examples/sample_plan.json: an example plan for the sample's Linden County.
 
-It holds Steps 1 to 4, 7 and 9 filled in by a fictional coalition, enough for every part
+It holds Steps 1 to 5, 7 and 9 filled in by a fictional coalition, enough for every part
 those steps write in the Mobility Action Plan: Step 1's review; Step 2's peers (the
 workbook's suggestion, with reasons) and preliminary insights; four readiness responses
 (with a weak and a contested condition) and the actions that close the gaps; a management
-team, eight stakeholders across actor types and the launch; Step 9's documents and
-audiences, a release plan (one spokesperson agreed to be named, one did not), the
-coalition's own additions to the word list and an approving sign-off; Step 7's vision,
+team, eight stakeholders across actor types and the launch; Step 5's notes on three
+pillars, a paper dot vote (with a tie) and the first priorities it led to; Step 9's
+documents and audiences, a release plan (one spokesperson agreed to be named, one did
+not), the coalition's own additions to the word list and an approving sign-off; Step 7's
+vision,
 a theory of change of eight outcomes and three interventions and a logic model,
 submitted and approved (the findings it selects come from Step 6, when the plan has
 them); Step 8's measures for that logic model; Step 10's values for those measures, two
@@ -23,7 +25,7 @@ two weeks after the one before), so running the script again writes the same fil
     python scripts/make_example_plan.py OUT.json   # somewhere else
 
 Use it: ``workbook.plan.store.import_plan("data/examples/sample_plan.json", "plan.sqlite")``,
-then ``workbook run --steps 1-4,9 --plan-path plan.sqlite`` or
+then ``workbook run --steps 1-5,9 --plan-path plan.sqlite`` or
 ``workbook map --plan-path plan.sqlite``.
 """
 
@@ -48,6 +50,7 @@ from workbook.session import AUTHOR_ENV, READ_ONLY_ENV, start  # noqa: E402
 from workbook.steps import build_the_coalition as coalition  # noqa: E402
 from workbook.steps import finalize_and_release as release  # noqa: E402
 from workbook.steps import fuller_picture as picture  # noqa: E402
+from workbook.steps import initial_understanding as understanding  # noqa: E402
 from workbook.steps import local_government_readiness as readiness  # noqa: E402
 from workbook.steps import measurement_and_sustainability as measurement  # noqa: E402
 from workbook.steps import review  # noqa: E402
@@ -239,6 +242,14 @@ CHECKLISTS = {
     },
     3: {"all_conditions": True, "evidence": True, "many_voices": True, "overall": True},
     4: {"management_team": True, "champions": True, "requests": True, "launch": False},
+    5: {
+        "reviewed_together": True,
+        "priorities": True,
+        "by_race": True,
+        "local_sources": True,
+        "collected": True,
+        "analyzed": True,
+    },
     6: {
         "working_groups": True,
         "stakeholder_input": True,
@@ -327,7 +338,9 @@ def fill(store: PlanStore) -> None:
         launch.set_value(name, value)
     assert launch.save(), launch.validate()
     save_checklist(store, framework, 4)
+    fill_step5(store, framework)
     fill_step5_local(store)
+    save_checklist(store, framework, 5)
     fill_step6(store, framework)
     save_checklist(store, framework, 6)
     fill_step7(store)  # selects Step 6's findings
@@ -678,6 +691,62 @@ def fill_step6(store: PlanStore, framework) -> None:
                 "start": start_on,
             }
         )
+
+
+# Step 5: the coalition's first reading together, a paper dot vote and its decision. The
+# priorities are the predictors of Step 2's concerns and questions, read from the plan.
+STEP5_DAY = "2026-11-30"
+STEP5_NOTES = {
+    "neighborhoods": "Housing costs came up at every table: partners from the tenants union "
+    "said the affordability numbers match what they hear. Several asked for waiting-list "
+    "data from the housing authority.",
+    "education": "People were glad to see preschool attendance high and asked which "
+    "neighbourhoods still lack seats.",
+    "governance": "The crime figures are rated Marginal; the group wants the sheriff's own "
+    "counts before treating safety as a finding.",
+}
+STEP5_VOTERS, STEP5_DOTS = 18, 3
+
+
+def step5_priorities(store: PlanStore) -> list[str]:
+    """The predictors of Step 2's concerns, then its questions (at most three)."""
+    catalog = load_catalog()
+    insights = store.get("step2.insights").value or []
+    chosen: list[str] = []
+    for tag in ("concern", "question"):
+        for record in insights:
+            if record.get("tag") != tag:
+                continue
+            for variable in record.get("metrics") or []:
+                predictor = catalog[variable].predictor if variable in catalog else ""
+                if predictor and predictor not in chosen:
+                    chosen.append(predictor)
+    return chosen[:3]
+
+
+def fill_step5(store: PlanStore, framework) -> None:
+    """Step 5 through its functions: notes on three pillars, a dot vote, the decision."""
+    for pillar, notes in STEP5_NOTES.items():
+        understanding.save_pillar_notes(store, framework, pillar, notes, today=STEP5_DAY)
+    chosen = step5_priorities(store)
+    options = [q["name"] for p in framework.pillars for q in p["predictors"]]
+    # The chosen lead; two others tie (the tie rule orders them); a few get a dot or two.
+    points = dict(zip(chosen, (14, 11, 9), strict=False))
+    others = [o for o in options if o not in chosen]
+    points.update({others[0]: 5, others[1]: 5, others[2]: 3, others[3]: 2, others[4]: 1})
+    vote = understanding.paper_vote(
+        points, STEP5_VOTERS, STEP5_DOTS, stacking=False, options=options,
+        recorded_on=STEP5_DAY,
+    )  # fmt: skip
+    understanding.receive_vote(store, vote)
+    understanding.record_decision(store, framework, {
+        "predictors": chosen,
+        "rationale": "These had the most dots, and each matches a concern or question the "
+        "team raised in Step 2. Housing affordability is worse than the national median on "
+        "most of its metrics, and partners are ready to bring local data on the rest.",
+        "decided_by": "Coalition meeting at the Linden Public Library, by consent",
+        "decided_on": "2026-12-01",
+    })  # fmt: skip
 
 
 def fill_step9(store: PlanStore) -> None:

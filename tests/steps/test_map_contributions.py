@@ -1,4 +1,4 @@
-"""The parts Steps 1-4 and 9 write in the MAP, called as the builder calls them."""
+"""The parts Steps 1-5 and 9 write in the MAP, called as the builder calls them."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ def test_steps_contribute_where_the_guide_says():
     assert CONTRIBUTIONS == [
         (1, "how_we_got_here"), (2, "how_we_got_here"), (2, "findings"),
         (3, "how_we_got_here"), (4, "how_we_got_here"),
+        (5, "how_we_got_here"), (5, "findings"),
         (6, "how_we_got_here"), (6, "findings"), (6, "sustainability"),
         (7, "theory_of_change"), (8, "measurement_plan"), (8, "sustainability"),
         (9, "how_we_got_here"), (10, "sustainability"),

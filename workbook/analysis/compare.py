@@ -542,3 +542,21 @@ def trends(data: Dataset, place: Jurisdiction, variable: str, peers: PeerGroup) 
         )
     result = pd.concat(parts, ignore_index=True)
     return result.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def saved_peers(data: Dataset, place: Jurisdiction, saved: dict | None) -> PeerGroup:
+    """The peers a plan saved for ``place`` (Step 2's ``step2.peers`` value), as chosen then.
+
+    Falls back to the suggestion when ``saved`` holds no peers for this place; keys the
+    data no longer has are left out.
+    """
+    saved = saved or {}
+    if saved.get("jurisdiction") != place.key or not saved.get("keys"):
+        return suggest_peers(data, place)
+    reasons = saved.get("reasons") or {}
+    members = []
+    for key in saved["keys"]:
+        if key in data.index.index:
+            label = data.find(key).label
+            members.append(PeerSuggestion(key, label, str(reasons.get(key, ""))))
+    return PeerGroup(members, str(saved.get("method") or "chosen"), str(saved.get("note") or ""))

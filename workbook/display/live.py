@@ -133,3 +133,19 @@ def static_html(item: Any) -> str:
     if hasattr(item, "data") and isinstance(item.data, str):
         return item.data
     return f"<pre>{escape(item)}</pre>"
+
+
+class Stack:
+    """Several displayable items shown one after the other (a chart and its notes)."""
+
+    def __init__(self, *items) -> None:
+        self.items = items
+
+    def _repr_html_(self) -> str:
+        return "".join(static_html(item) for item in self.items)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for item in self.items:
+            display(item)

@@ -149,6 +149,22 @@ STEPS: tuple[StepEntry, ...] = (
         contributions={"how_we_got_here": "map_how_we_got_here"},
     ),
     StepEntry(
+        5,
+        sections=(
+            PlanSection("step5.review", "The coalition's reading of the metrics"),
+            PlanSection("step5.votes", "Votes on first priorities"),
+            PlanSection("step5.priorities", "First priority predictors"),
+            PlanSection(
+                "step5.sources",
+                "Local data sources",
+                private=("contact.name", "contact.email", "contact.phone"),
+            ),
+            PlanSection("step5.local_data", "Local data sets"),
+            PlanSection("step5.findings", "What the local data show"),
+        ),
+        contributions={"how_we_got_here": "map_how_we_got_here", "findings": "map_findings"},
+    ),
+    StepEntry(
         6,
         sections=(
             PlanSection("step6.groups", "Working groups"),

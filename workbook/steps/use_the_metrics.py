@@ -7,7 +7,6 @@ chart that depends on them is drawn again.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,10 +19,10 @@ from workbook.analysis.compare import (
     SIMILAR_SHARE_OF_IQR,
     Comparison,
     PeerGroup,
-    PeerSuggestion,
     choose_peers,
     compare,
     numeric_values,
+    saved_peers,
     suggest_peers,
     trends,
 )
@@ -40,8 +39,9 @@ from workbook.display.document import (
     Table,
 )
 from workbook.display.html import escape
-from workbook.display.live import Live, LiveViews, WithFallback
+from workbook.display.live import Live, LiveViews, Stack, WithFallback
 from workbook.display.theme import ERROR
+from workbook.display.values import format_value, gap_text, plain_dollars, value_text
 from workbook.errors import ParameterError, WorkbookError
 from workbook.plan.public import PublicPlan
 from workbook.session import Session
@@ -65,31 +65,6 @@ HEADLINE_MISSING = {
     "unavailable": "not covered by the source data for this place",
 }
 JUDGEMENT_MARKS = {"better": "better", "worse": "worse", "similar": "similar", "": "-"}
-
-
-def format_value(value: object, fmt: str) -> str:
-    """A value as a person reads it: 71.2% for shares, $52,300 for dollars."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, str):
-        return value
-    if fmt == "share":
-        return f"{value:.1%}"
-    if fmt == "dollars":
-        return f"${value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}"
-
-
-def plain_dollars(html: str) -> str:
-    """``html`` in a block MathJax leaves alone.
-
-    JupyterLab and Voila typeset ``$...$`` in HTML output as maths, so "$32,319 to
-    $34,358" would read as italic "32,319to34,358"; MathJax skips elements of these classes
-    (MathJax 2 and 3 names), and other front ends ignore them.
-    """
-    return f'<div class="tex2jax_ignore mathjax_ignore">{html}</div>'
 
 
 def no_gap_text(values: pd.DataFrame) -> str:
@@ -640,24 +615,6 @@ class MetricsReview(LiveViews):
         )
 
 
-class Stack:
-    """Several displayable items shown one after the other (a chart and its notes)."""
-
-    def __init__(self, *items) -> None:
-        self.items = items
-
-    def _repr_html_(self) -> str:
-        from workbook.display.live import static_html
-
-        return "".join(static_html(item) for item in self.items)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        for item in self.items:
-            display(item)
-
-
 def data_dictionary(session: Session) -> pd.DataFrame:
     """Supplemental material: every variable with its meaning, unit, direction and source."""
     rows = []
@@ -720,29 +677,6 @@ HIGHLIGHTS = 3  # concerns and strengths named in the MAP's headline
 BOUNDS_WORDS = {"ci": "95% confidence interval", "range": "range (not a statistical interval)"}
 
 
-def value_text(metric: Metric, value: object) -> str:
-    """A value with its unit, for sentences: '71.2% (share of adults ages 25-54)'."""
-    shown = format_value(value, metric.format)
-    if not shown:
-        return "no value"
-    unit = metric.unit
-    if metric.format == "dollars":
-        rest = unit.removeprefix("dollars").strip()
-        return f"{shown} {rest}".strip()
-    if unit.startswith("ratio (") and unit.endswith(")"):
-        unit = "ratio, " + unit.removeprefix("ratio (").removesuffix(")")
-    if metric.format in ("share", "index") or unit.startswith("ratio"):
-        return f"{shown} ({unit})"
-    return f"{shown} {unit}"
-
-
-def gap_text(metric: Metric, gap: float) -> str:
-    """A difference between groups in the metric's unit (shares in percentage points)."""
-    if metric.format == "share":
-        return f"{gap * 100:.1f} percentage points"
-    return value_text(metric, gap)
-
-
 def uncertainty_text(metric: Metric, row: Mapping[str, Any]) -> str:
     """The bounds (where Urban publishes them) and the quality flag of one value."""
     parts = []
@@ -762,17 +696,7 @@ def saved_peer_group(plan: PublicPlan, session: Session) -> PeerGroup:
     Falls back to the suggestion when the plan holds no peers for this place; keys the
     data no longer has are left out.
     """
-    place = session.jurisdiction
-    saved = plan.value(PEERS_SECTION) or {}
-    if saved.get("jurisdiction") != place.key or not saved.get("keys"):
-        return suggest_peers(session.data, place)
-    reasons = saved.get("reasons") or {}
-    members = []
-    for key in saved["keys"]:
-        if key in session.data.index.index:
-            label = session.data.find(key).label
-            members.append(PeerSuggestion(key, label, str(reasons.get(key, ""))))
-    return PeerGroup(members, str(saved.get("method") or "chosen"), str(saved.get("note") or ""))
+    return saved_peers(session.data, session.jurisdiction, plan.value(PEERS_SECTION))
 
 
 def _step2_saved(plan: PublicPlan) -> bool:
