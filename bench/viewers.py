@@ -26,6 +26,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,22 @@ async def one_viewer(browser, url: str, timeout: float) -> float:
     return await page.evaluate("window.__firstChart") / 1000, context
 
 
+def fetch_all(url: str, viewers: int, timeout: float = 600) -> list[float]:
+    """Seconds until each of ``viewers`` simultaneous plain HTTP requests has the whole
+    page: the server's share of the wait, with no browser drawing on the same cores."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_: int) -> float:
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=timeout) as reply:  # noqa: S310 - loopback
+            reply.read()
+        return time.perf_counter() - started
+
+    with ThreadPoolExecutor(viewers) as pool:
+        return list(pool.map(one, range(viewers)))
+
+
 async def crowd(url: str, viewers: int, pid: int, timeout: float = 600) -> dict:
     from playwright.async_api import async_playwright
 
@@ -107,12 +124,22 @@ def main() -> None:
     print(f"Step 2 dashboard opened by many viewers at once, {key}, {os.cpu_count()} CPU(s)")
     for viewers, ready in [(n, r) for n in counts for r in (1, n)]:
         folder = work / f"n{viewers}-ready{ready}"
-        limit = f"--DashboardKernelManager.max_kernels={2 * viewers + 8}"
-        server, base = start(data, key, folder, [limit], ready={2: ready})
+        limit = f"--DashboardKernelManager.max_kernels={2 * viewers + 16}"
+        extra = [limit, *os.environ.get("BENCH_VOILA_OPTIONS", "").split()]
+        server, base = start(data, key, folder, extra, ready={2: ready})
         try:
             pool_ready(work / f"{folder.name}.log", STEP2, 1, base, timeout=900)
             idle = server_memory(server.pid)
-            result = asyncio.run(crowd(f"{base}/voila/render/{STEP2}", viewers, server.pid))
+            if os.environ.get("BENCH_HTTP_ONLY"):
+                fetched = fetch_all(f"{base}/voila/render/{STEP2}", viewers)
+                result = {"times": [], "failed": [], **server_memory(server.pid)}
+                print(
+                    f"\n{viewers} plain HTTP requests at once, {ready} kernel(s) ready: whole "
+                    f"page p50 {statistics.median(fetched):.1f} s, "
+                    f"p95 {percentile(fetched, 0.95):.1f} s"
+                )
+            else:
+                result = asyncio.run(crowd(f"{base}/voila/render/{STEP2}", viewers, server.pid))
         finally:
             server.terminate()
             server.wait(60)
