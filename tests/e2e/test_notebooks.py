@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from tests.display.test_export import external_references
+from workbook.display.pages import editing_only
 from workbook.steps import registry
 from workbook.steps.registry import NOTEBOOKS_DIR
 
@@ -41,6 +42,19 @@ def test_parameters_cell_comes_first_with_the_shared_names(path):
     assert "parameters" in code[0].metadata.get("tags", [])
     assigned = [t.targets[0].id for t in ast.parse(code[0].source).body]
     assert assigned[: len(PARAMETERS)] == PARAMETERS  # a step may add its own after these
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_chores_stay_in_the_editing_notebook(path):
+    """The title and "Run All" hint sit in the first cell, tagged for editing only, so no
+    dashboard or HTML copy shows them; no cell readers see talks about running code."""
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and editing_only(first), path.name
+    for cell in nb.cells[1:]:
+        if cell.cell_type == "markdown" and not editing_only(cell):
+            for chore in ("Run All", "Run it from the top", "Nothing below needs editing"):
+                assert chore not in cell.source, (path.name, cell.source[:80])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

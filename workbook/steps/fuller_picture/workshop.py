@@ -353,9 +353,13 @@ class FullerPicture(LiveViews):
         return len(added)
 
     def _panel(self, rows: list, action, done: str, live_only: str) -> WithFallback | HTML:
-        """A row of inputs and a button that runs ``action`` and says how it went."""
+        """A row of inputs and a button that runs ``action`` and says how it went.
+
+        Only whoever edits the plan has it: dashboards and HTML copies show nothing in its
+        place (``live_only`` is kept for the editing notebook's own record).
+        """
         if self.read_only:
-            return HTML(views.paragraph(live_only))
+            return HTML("")
         message = widgets.HTML("")
         go = button(done.split(":")[0])
 
@@ -369,7 +373,7 @@ class FullerPicture(LiveViews):
 
         go.on_click(clicked)
         box = widgets.VBox([*rows, go, message])
-        return WithFallback(box, views.paragraph(live_only))
+        return WithFallback(box, "")
 
     def merge_panel(self) -> WithFallback | HTML:
         """Merge one code into another (excerpts, memos and sub-codes move with it)."""
@@ -399,7 +403,7 @@ class FullerPicture(LiveViews):
     def files(self) -> WithFallback | HTML:
         """Upload a transcript into an activity, import or export the codebook."""
         if self.read_only:
-            return HTML(views.paragraph("Files are imported and exported in the editing notebook."))
+            return HTML("")  # nothing to import or export in a page for readers
         sources = [
             (activity_label(r), str(r["id"])) for r in self.activities_table.records(public=True)
         ]

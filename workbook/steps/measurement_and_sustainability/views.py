@@ -65,7 +65,9 @@ def owner_choices(plan: PlanStore | PublicPlan) -> list[tuple[str, str]]:
     """(public name, id) of team members and of stakeholders that accepted."""
     stakeholders = _records(plan, STAKEHOLDERS_SECTION)
     team = _records(plan, TEAM_SECTION)
-    names = ms.owner_names(stakeholders, team, people=not isinstance(plan, PublicPlan))
+    # People by name only for whoever edits the plan; pages for readers name roles.
+    editing = not isinstance(plan, PublicPlan) and not getattr(plan, "read_only", False)
+    names = ms.owner_names(stakeholders, team, people=editing)
     chosen = [str(t["id"]) for t in team if t.get("id")]
     chosen += [str(s["id"]) for s in stakeholders if s.get("id") and s.get("status") == "accepted"]
     return [(names[i], i) for i in dict.fromkeys(chosen)]
