@@ -17,6 +17,7 @@ from workbook.forms import (
     SingleChoice,
     YesNo,
 )
+from workbook.forms.static import records_table
 from workbook.plan.store import PlanStore
 from workbook.steps.measurement_and_sustainability.choices import (
     BLOCK_LEVELS,
@@ -111,6 +112,19 @@ def measure_fields(
     ]
 
 
+# The columns the listing shows: what a reader needs at 1280 px. The editor below it (and
+# the CSV and Excel export) holds every field, sources and metric links included.
+LISTED = ("name", "element", "rba", "direction", "baseline", "target", "owners", "frequency")
+
+
+class MeasuresTable(RecordTable):
+    """The measurement plan's record table, listed with its main columns only."""
+
+    def table_html(self) -> str:
+        listed = [f for name in LISTED for f in self.fields if f.name == name]
+        return records_table(listed, self.records(public=True))
+
+
 def measures_table(
     store: PlanStore,
     model_elements=(),
@@ -119,7 +133,7 @@ def measures_table(
     read_only: bool | None = None,
     export_path=None,
 ) -> RecordTable:
-    return RecordTable(
+    return MeasuresTable(
         measure_fields(model_elements, owners, catalog),
         store,
         MEASURES_SECTION,
