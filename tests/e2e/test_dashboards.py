@@ -195,11 +195,11 @@ class Visit:
             lambda ws: ws.on("framereceived", lambda payload: self.frames.append(payload)),
         )
         started = time.perf_counter()
-        response = page.goto(url, wait_until="commit", timeout=120_000)
+        response = page.goto(url, wait_until="commit", timeout=180_000)
         page.wait_for_function(
             "() => { const c = document.getElementById('rendered_cells');"
             " return c !== null && c.style.display !== 'none'; }",
-            timeout=180_000,
+            timeout=300_000,
         )
         self.served_html = response.text()  # the page as sent, with every cell's outputs
         self.charts, self.sent_charts = self._wait_for_charts(page)

@@ -156,11 +156,11 @@ def test_at_the_kernel_limit_unconnected_kernels_make_room(tmp_path, plan):
     try:
         first = _kernel_of(tdash._status(base, f"/voila/render/{STEP1.name}")[1])
         # Serving the first page took the pool's kernel; refilling the pool makes two.
-        _wait_for(lambda: len(_kernel_ids(base)) == 2, 180, "the pool was not refilled")
+        _wait_for(lambda: len(_kernel_ids(base)) == 2, 300, "the pool was not refilled")
         second = _kernel_of(tdash._status(base, f"/voila/render/{STEP1.name}")[1])
         # Refilling again would make three: the first viewer never connected, so its
         # kernel makes room.
-        _wait_for(lambda: first not in _kernel_ids(base), 180, "no room was made")
+        _wait_for(lambda: first not in _kernel_ids(base), 300, "no room was made")
         assert second in _kernel_ids(base) and len(_kernel_ids(base)) <= 2
     finally:
         context.__exit__(None, None, None)
