@@ -24,6 +24,7 @@ import requests
 
 from tests.conftest import ROOT, default_signals
 from tests.e2e.test_browser import browser, free_port  # noqa: F401 - the Chromium fixture
+from tests.map.helpers import strings
 from workbook.ballots import (
     BORDA_NOTE,
     get_ballot,
@@ -32,7 +33,9 @@ from workbook.ballots import (
     storage,
 )
 from workbook.data.catalog import load_framework
+from workbook.map.build import build_document
 from workbook.plan.store import PlanStore
+from workbook.steps import initial_understanding as step5
 
 HOSTILE = "<script>alert('x')</script>"
 VOTE_KEYS = {
@@ -283,6 +286,20 @@ def test_step5_priorities_vote_end_to_end(plan, tmp_path):
     assert record["ties"] == [[options[0], options[4]]]  # tied first: 14 points each
     assert record["counting"] == BORDA_NOTE
     assert record["dots_per_person"] is None and record["stacking"] is False
+    # Step 5 takes the result in, the coalition records its decision, and the MAP tells it.
+    with PlanStore.open(plan, author="Ana") as store:
+        taken = step5.receive_ballot(store, ballot.id)
+        assert taken["counts"] == record["counts"]
+        step5.record_decision(store, load_framework(), {
+            "predictors": [options[0], options[4]], "rationale": "Tied first in the room.",
+            "decided_by": "Coalition meeting", "decided_on": "2027-02-03",
+        })  # fmt: skip
+        assert store.get(step5.PRIORITIES_SECTION).value["vote_id"] == taken["id"]
+    doc = build_document(plan, jurisdiction="98031")
+    told = " ".join(strings([s for s in doc.sections if s.id == "how_we_got_here"]))
+    assert "a live ballot" in told and "Which predictors come first?" in told
+    found = " ".join(strings([s for s in doc.sections if s.id == "findings"]))
+    assert options[0] in found and options[4] in found
 
 
 @pytest.fixture(scope="module")
