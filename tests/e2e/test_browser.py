@@ -133,6 +133,51 @@ def test_jupyterlab_draws_saved_charts_offline(browser, tmp_path):
     assert "Learn the approach" in text
 
 
+def test_jupyterlab_draws_the_theory_of_change_offline(browser, tmp_path):
+    """Step 7's diagram (Graphviz's SVG inside the notebook's output) shows in JupyterLab."""
+    from workbook.plan.store import import_plan
+
+    example = Path(__file__).resolve().parents[2] / "data" / "examples" / "sample_plan.json"
+    plan = import_plan(example, tmp_path / "plan.sqlite")
+    run = subprocess.run(
+        [sys.executable, "-m", "workbook", "run", "--steps", "7", "--no-html",
+         "--plan-path", str(plan), "--output-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    # As when the facilitator ran it: JupyterLab trusts outputs its user produced (an
+    # untrusted file's HTML outputs lose their SVG to the sanitizer).
+    subprocess.run([str(BIN / "jupyter"), "trust", str(tmp_path / "07_strategic_actions.ipynb")],
+                   check=True, capture_output=True)  # fmt: skip
+    port = free_port()
+    command = [
+        str(BIN / "jupyter-lab"), "--allow-root", "--no-browser", f"--port={port}",
+        "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=None",
+    ]  # fmt: skip
+    with server(command, f"http://127.0.0.1:{port}/lab", tmp_path / "lab.log"):
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/07_strategic_actions.ipynb")
+        page.wait_for_selector(".jp-Notebook", timeout=120_000)
+        diagram = page.locator("svg[role=img] g.graph").first
+        for _ in range(60):  # cells are drawn as they scroll into view
+            if diagram.count():
+                break
+            page.locator(".jp-WindowedPanel-outer").first.evaluate("e => e.scrollBy(0, 900)")
+            page.wait_for_timeout(500)
+        diagram.wait_for(timeout=60_000)
+        diagram.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "jupyterlab-step7.png"), full_page=False)
+        box = diagram.bounding_box()
+        labels = page.locator("svg[role=img] g.node").count()
+        page.close()
+    assert box and box["width"] > 200 and box["height"] > 100  # drawn, not an empty box
+    assert labels >= 8  # the example's eight outcomes (and its interventions)
+    assert [u for u in failed if not u.startswith("http://127.0.0.1")] == []
+
+
 def test_voila_draws_step1_offline(browser, tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(VOILA_TEMPLATES))
     monkeypatch.setenv("WORKBOOK_PLAN_PATH", str(tmp_path / "plan.sqlite"))  # not in the checkout
