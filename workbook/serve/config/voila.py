@@ -14,6 +14,7 @@ import os
 
 from workbook.display.headers import SECURITY_HEADERS
 from workbook.serve.server import READY_ENV, page_config
+from workbook.steps import registry
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -95,7 +96,9 @@ c.MappingKernelManager.cull_busy = False
 # once: past that, such kernels are shut down at once, and a viewer who still finds none
 # free is told the server is busy (HTTP 503) rather than the machine running out of memory.
 c.DashboardKernelManager.never_connected_timeout = 120
-c.DashboardKernelManager.max_kernels = 16 + 2 * _extra_kernels
+# The limit counts the waiting kernels too: one per step (and any --ready asks for), so
+# that 16 viewers can still have a kernel of their own however many steps there are.
+c.DashboardKernelManager.max_kernels = len(registry.STEPS) + 16 + 2 * _extra_kernels
 
 # Kernels talk to the server over local socket files, not TCP ports: kernels started at
 # the same moment cannot pick the same port.
