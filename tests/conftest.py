@@ -92,3 +92,13 @@ def private_values(plan_path: Path) -> set[str]:
         public = store.export_data(public=True)["sections"]
     shown = strings([s["value"] for s in public.values()])
     return {s for s in strings([s["value"] for s in full.values()]) - shown if len(s) >= 6}
+
+
+def command_line(process) -> str:
+    """A process's command line, or "" when it ended while we looked (gone, or a zombie)."""
+    import psutil
+
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""

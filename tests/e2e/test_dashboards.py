@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import default_signals, private_values
+from tests.conftest import command_line, default_signals, private_values
 from tests.e2e import test_browser
 from workbook.data.sources import ENV_DATA_DIR, PROJECT_ROOT, SAMPLE_DIR
 from workbook.serve.server import (
@@ -534,7 +534,7 @@ def test_a_closed_page_leaves_no_kernel_behind(browser, plan, tmp_path):
         voila = [p for p in psutil.process_iter(["cmdline"])
                  if str(tmp_path / "site") in " ".join(p.info["cmdline"] or [])]  # fmt: skip
         kernels = [c for c in voila[0].children(recursive=True)
-                   if "ipykernel" in " ".join(c.cmdline())]  # fmt: skip
+                   if "ipykernel" in command_line(c)]  # fmt: skip
         assert len(kernels) == 1, kernels
     finally:
         context.__exit__(None, None, None)

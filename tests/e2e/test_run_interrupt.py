@@ -11,7 +11,7 @@ import time
 
 import psutil
 
-from tests.conftest import default_signals
+from tests.conftest import command_line, default_signals
 from workbook.data.sources import PROJECT_ROOT, SAMPLE_DIR
 from workbook.run.runner import INCOMPLETE_NOTE
 
@@ -34,7 +34,7 @@ def test_ctrl_c_stops_the_run_cleanly(tmp_path):
         kernels = [
             child
             for child in psutil.Process(process.pid).children(recursive=True)
-            if "ipykernel" in " ".join(child.cmdline())
+            if "ipykernel" in command_line(child)
         ]
         time.sleep(0.2)
     process.send_signal(signal.SIGINT)

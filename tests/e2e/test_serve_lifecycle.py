@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import default_signals
+from tests.conftest import command_line, default_signals
 from tests.e2e import test_dashboards as tdash
 from workbook.data.sources import PROJECT_ROOT
 from workbook.errors import WorkbookError
@@ -61,9 +61,9 @@ def test_a_stop_signal_ends_the_server_its_kernels_and_its_folder(tmp_path, plan
         status, _ = tdash._status(base, f"/voila/render/{STEP1.name}")
         assert status == 200
         family = parent.children(recursive=True)
-        kernels = [p for p in family if "ipykernel" in " ".join(p.cmdline())]
+        kernels = [p for p in family if "ipykernel" in command_line(p)]
         assert kernels, "no kernel to check"
-        voila = next(p for p in family if "workbook.serve.server" in " ".join(p.cmdline()))
+        voila = next(p for p in family if "workbook.serve.server" in command_line(p))
         site = Path(voila.cmdline()[voila.cmdline().index("workbook.serve.server") + 1])
         assert site.is_dir()
         # Kernels still running the notebook when stopped print their own complaint;
@@ -177,7 +177,7 @@ def _kernel_ids(base: str) -> set[str]:
     )
     found = set()
     for child in voila.children(recursive=True):
-        match = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
+        match = re.search(r"kernel-([0-9a-f-]{36})\.json", command_line(child))
         if match:
             found.add(match.group(1))
     return found
