@@ -525,7 +525,9 @@ def test_a_closed_page_leaves_no_kernel_behind(browser, plan, tmp_path):
         page.wait_for_selector("svg.marks", timeout=120_000)
         kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
         page.close()
-        assert _status(base, f"/api/kernels/{kernel}")[0] == 200  # left running by the page
+        # The page said nothing: the kernel is left to the culler (on a slow machine it
+        # may already be gone by this line, its 4 idle seconds passed).
+        assert _status(base, f"/api/kernels/{kernel}")[0] in (200, 404)
         deadline = time.monotonic() + 60
         while _status(base, f"/api/kernels/{kernel}")[0] != 404:
             assert time.monotonic() < deadline, "the closed page's kernel was not culled"

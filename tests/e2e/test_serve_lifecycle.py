@@ -152,6 +152,9 @@ def test_at_the_kernel_limit_unconnected_kernels_make_room(tmp_path, plan):
         tmp_path, plan,
         "--DashboardKernelManager.max_kernels=2",
         "--DashboardKernelManager.reclaim_grace=0",
+        # Only the limit makes room here: the two-minute timeout for unconnected kernels
+        # must not end the second viewer's kernel while a slow machine refills the pool.
+        "--DashboardKernelManager.never_connected_timeout=900",
     )  # fmt: skip
     try:
         first = _kernel_of(tdash._status(base, f"/voila/render/{STEP1.name}")[1])
