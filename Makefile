@@ -9,21 +9,27 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup widgets run test lint bench clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/voila-widgets.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(MAKE) widgets
 	touch $(STAMP)
+
+# The widgets build that dashboards load, apart from JupyterLab's (workbook/serve/widgets.py).
+# Conda: make widgets BIN=$$CONDA_PREFIX/bin
+widgets:
+	$(BIN)/python -m workbook.serve.widgets
 
 run: $(STAMP)
 	$(BIN)/workbook run $(if $(ARGS),$(ARGS),--data-dir data/sample)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbook tests bench

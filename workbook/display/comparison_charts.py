@@ -262,9 +262,11 @@ def _distribution_rows(data: Dataset, comparison: Comparison) -> pd.DataFrame:
                 }
             )
         marks = [("you", comparison.place.key)] + [("peer", k) for k in comparison.peers.keys]
+        drawn = 0
         for role, key in marks:
             value = values[keys == key]
             if len(value) and not pd.isna(value.iloc[0]):
+                drawn += 1
                 rows.append(
                     {
                         "metric": label,
@@ -276,6 +278,9 @@ def _distribution_rows(data: Dataset, comparison: Comparison) -> pd.DataFrame:
                         "role": role,
                     }
                 )
+        if not drawn:  # an unseen line: an empty layer leaves its scale with no extent
+            rows.append({"metric": label, "layer": "mark", "start": None, "end": None,
+                         "count": None, "value": float(low), "role": "none"})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -317,6 +322,7 @@ def distribution_grid(data: Dataset, comparison: Comparison, columns: int = 4) -
             size=alt.Size(
                 "role:O", scale=alt.Scale(domain=["you", "peer"], range=[3, 1]), legend=None
             ),
+            opacity=alt.condition("datum.role == 'none'", alt.value(0), alt.value(1)),
         )
     )
     grid = (
@@ -363,6 +369,7 @@ def position(data: Dataset, comparison: Comparison, variable: str) -> alt.LayerC
     }).dropna(subset=["value"])  # fmt: skip
     frame.loc[frame["role"] == "other", "name"] = ""  # only named where it matters
     order = ["other", "same state", "peer", "you"]
+    frame["rank"] = frame["role"].map({r: i for i, r in enumerate(order)})
     colours = [OTHER_PLACES, STATE_COLOUR, PEER_COLOUR, HIGHLIGHT]
     x = alt.X(
         "value:Q",
@@ -379,14 +386,14 @@ def position(data: Dataset, comparison: Comparison, variable: str) -> alt.LayerC
             alt.Tooltip("value:Q", format=axis_format(metric)),
         ],
     )
-    # Drawn in layers so the jurisdiction and its peers are never hidden under others.
-    points = (
-        base.transform_filter("datum.role == 'other' || datum.role == 'same state'").mark_circle(
-            size=16, opacity=0.8
-        )
-        + base.transform_filter("datum.role == 'peer'").mark_circle(size=90, opacity=1)
-        + base.transform_filter("datum.role == 'you'").mark_circle(size=220, opacity=1)
-    )
+    # One layer (a place with no value, or no peers, leaves no layer empty), drawn in the
+    # order of the roles so the jurisdiction and its peers are never hidden under others.
+    points = base.mark_circle().encode(
+        size=alt.Size("role:O", sort=order,
+                      scale=alt.Scale(domain=order, range=[16, 16, 90, 220]), legend=None),
+        opacity=alt.condition("datum.rank < 2", alt.value(0.8), alt.value(1)),
+        order=alt.Order("rank:Q"),
+    )  # fmt: skip
     own = comparison.table.set_index("variable").loc[variable]
     interval = ""
     if metric.bounds_kind == "ci" and not (pd.isna(own["lower"]) or pd.isna(own["upper"])):
@@ -483,6 +490,13 @@ def trend_grid(
         if {"lower", "upper"} <= set(series.columns)
         else pd.DataFrame(columns=["metric", "year", "lower", "upper"])
     )
+    # A panel without bounds gets a band of no height along the place's own line: an
+    # empty band layer would leave its scale with no extent (Vega warns on every panel).
+    without = frame[~frame["metric"].isin(set(bounds["metric"]))]
+    flat = (
+        without[["metric", "year"]].assign(lower=without["value"], upper=without["value"]).dropna()
+    )
+    bounds = pd.concat([bounds, flat], ignore_index=True)
     frame = pd.concat([frame.assign(layer="line"), bounds.assign(layer="band")], ignore_index=True)
     x = alt.X("year:O", title=None,
               axis=alt.Axis(labelFontSize=10, labelAngle=0, labelOverlap="greedy"))  # fmt: skip

@@ -339,7 +339,8 @@ def _layers(
             # opacity, not fillOpacity: Vega-Lite 5 draws no legend for fillOpacity. The
             # borders it fades are drawn again, solid, by the next layer.
             opacity=alt.Opacity(
-                "properties.quality:N",
+                "properties.quality:O",  # ordered Strong to Weak: Vega-Lite warns on :N
+                sort=qualities,
                 scale=alt.Scale(type="ordinal", domain=qualities, range=opacities),
                 legend=alt.Legend(
                     title="Data quality",

@@ -69,7 +69,8 @@ def files_html(written: dict[str, dict[str, Path]], folder: Path) -> str:
         for kind, files in written.items()
         for name, path in files.items()
     ]
-    return views.paragraph(f"Written to {folder}:") + views.table(
+    # The folder's name only: a page others read does not show the machine's folders.
+    return views.paragraph(f"Written to the output folder, {folder.name}/:") + views.table(
         rows, ["Document", "Format", "File"]
     )
 

@@ -34,6 +34,7 @@ from workbook.data.dataset import find_jurisdiction
 from workbook.data.sources import ENV_DATA_DIR, ENV_DATA_GIVEN, PROJECT_ROOT
 from workbook.display.headers import for_host
 from workbook.errors import ParameterError
+from workbook.serve import widgets
 from workbook.session import JURISDICTION_ENV, PLAN_PATH_ENV
 from workbook.steps import registry
 from workbook.steps.registry import NOTEBOOKS_DIR
@@ -315,6 +316,12 @@ def main_serve(args: argparse.Namespace) -> int:
         url = f"http://{host}:{args.port or DEFAULT_PORT}/"
         print(f"Dashboards for {env[JURISDICTION_ENV]} at {url}")
         print(f"  plan: {env.get(PLAN_PATH_ENV, 'none (the data alone)')}")
+        if not widgets.labextensions():
+            print(
+                "  note: the widgets front end built for Voila's page is not installed, so "
+                "each page's browser console shows version warnings; run "
+                f"`{widgets.INSTALL_HINT}`"
+            )
         print("  read-only; stop with Ctrl+C", flush=True)
         # Voila runs in its own session: a terminal's signals reach this process only,
         # which stops Voila on purpose (Voila then shuts every kernel down, pool included).

@@ -13,6 +13,7 @@ import json
 import os
 
 from workbook.display.headers import SECURITY_HEADERS
+from workbook.serve import widgets
 from workbook.serve.server import READY_ENV, page_config
 from workbook.steps import registry
 
@@ -54,6 +55,10 @@ c.VoilaConfiguration.allow_theme_override = "NO"
 c.VoilaConfiguration.classic_tree = True
 # The index names each step by its title (Voila calls this for every page it makes).
 c.VoilaConfiguration.page_config_hook = page_config
+
+# The widgets front end built for Voila's own JupyterLab (workbook/serve/widgets.py),
+# looked at before the environment's, when installed: no version warnings on every page.
+c.VoilaConfiguration.extra_labextensions_path = [str(p) for p in widgets.labextensions()]
 
 # --- No file downloads ------------------------------------------------------------------
 # /voila/files/ serves files next to the notebooks when a path matches the allow list and

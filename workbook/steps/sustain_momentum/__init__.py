@@ -332,7 +332,8 @@ class SustainMomentum(LiveViews):
         for stem, doc in self.documents().items():
             files = render(doc, self.session.output_dir, tuple(formats), stem=stem)
             rows.append((names[stem], ", ".join(p.name for p in files.values())))
-        return HTML(views.paragraph(f"Written to {self.session.output_dir.name}/:")
+        folder = self.session.output_dir.name
+        return HTML(views.paragraph(f"Written to the output folder, {folder}/:")
                     + views.table(rows, ["Document", "Files"]))  # fmt: skip
 
     def documents(self) -> dict[str, Document]:
