@@ -292,7 +292,7 @@ def signoff_fields() -> list[Field]:
 
 def format_form(store: PlanStore, read_only: bool | None = None) -> Form:
     return Form(
-        format_fields(), store, FORMAT_SECTION, title="Documents, formats and audiences",
+        format_fields(), store, FORMAT_SECTION, title="",  # the notebook's heading is above it
         intro="Which documents the coalition will publish, for whom, and in which formats.",
         read_only=read_only,
     )  # fmt: skip

@@ -338,6 +338,8 @@ class SustainMomentum(LiveViews):
                                 ("level", "By logic-model level")):  # fmt: skip
                 table = sc.by_view(card, view)
                 table[view] = table[view].replace({"": NO_VIEW[view], "no pillar": NO_VIEW[view]})
+                if view == "level":
+                    table[view] = table[view].str.capitalize()
                 out += views.heading(title, 4)
                 out += views.table(table.itertuples(index=False),
                                    [VIEW_HEADERS.get(c, c) for c in table.columns])  # fmt: skip
@@ -438,7 +440,11 @@ class SustainMomentum(LiveViews):
         return widgets.VBox(rows)
 
     def baselines(self):
-        return self.baselines_table or self._none("No measures yet.")
+        if self.baselines_table is None:
+            return self._none("No measures yet.")
+        if self.read_only and not self.baselines_table.records(public=True):
+            return HTML("")  # no revision was ever decided: nothing for readers here
+        return self.baselines_table
 
     # -- sustaining --
 
