@@ -442,8 +442,10 @@ class SustainMomentum(LiveViews):
     def baselines(self):
         if self.baselines_table is None:
             return self._none("No measures yet.")
-        if self.read_only and not self.baselines_table.records(public=True):
-            return HTML("")  # no revision was ever decided: nothing for readers here
+        refresh = getattr(self, "last_refresh", None)
+        waiting = refresh is not None and not refresh.touched.empty
+        if not waiting and not self.baselines_table.records(public=True):
+            return HTML("")  # no revision decided or waiting: nothing to show
         return self.baselines_table
 
     # -- sustaining --
