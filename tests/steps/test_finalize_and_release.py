@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import docx
@@ -33,6 +34,7 @@ from workbook.steps.finalize_and_release import (
     Spokesperson,
 )
 
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "09_finalize_and_release.ipynb"
 HIDDEN = "Dolores Whitfield"  # the example's spokesperson who did not agree to be named
 NAMED = "Helen Okoro"  # one who did
 HOSTILE = "<!--<script> & </script><script>window.__wbInjected = 1</script>"
@@ -389,3 +391,70 @@ def test_one_term_is_found_once_however_it_is_spelled():
     found = plain.find_terms(texts, plain.default_terms())
     assert list(found["found"]) == ["at-risk youth", "at risk youth"]
     assert set(found["suggestion"]) == {"young people the systems around them have not served well"}
+
+
+# --- the page's headline -----------------------------------------------------------------------
+
+
+def words(html: str) -> str:
+    """What a reader sees of some HTML: its text, with spaces tidied."""
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+    return re.sub(r" ([.,;:)])", r"\1", text).strip()
+
+
+def test_the_headline_of_an_empty_plan_says_nothing_is_decided(edit_session):
+    html = FinalizeAndRelease(edit_session(9)).headline_html()
+    assert html.startswith('<div class="wb-headline">')
+    text = words(html)
+    assert text == (
+        "Linden County, Calderra: nothing decided yet about releasing the plan: no documents "
+        "chosen, no release plan, no sign-off, no version built."
+    )
+
+
+def test_the_headline_says_released_or_not_where_and_who_signed_off(tmp_path):
+    path = import_plan(EXAMPLE, tmp_path / "plan.sqlite")
+    with PlanStore.open(path) as store:
+        text = words(step9.headline_html(PublicPlan(store, registry.private_paths), "Linden"))
+        assert text.startswith("Linden: the plan is not released yet: no version of it has been")
+        assert (
+            "To be published as the full plan, the summary brief and the fact sheet, in web "
+            "pages (HTML), Word (DOCX) and PDF; also in Spanish and Vietnamese."
+        ) in text
+        assert "Where it is presented: 4 occasions (3 planned, 1 ready):" in text
+        assert "9 February 2027: Board work session on the plan, for county board" in text
+        assert ("Sign-off: on 21 January 2027, Linden Mobility Coalition steering group "
+                "(Steering group, by consent) approved the final version.") in text  # fmt: skip
+        assert "Community members saw the final draft before release." in text
+        assert HIDDEN not in text
+        store.save(versions.SECTION, [
+            {"number": 1, "date": "2027-01-25T10:00:00+00:00", "status": "draft", "who": "Ana"},
+            {"number": 1, "date": "2027-02-01T09:00:00+00:00", "status": "final", "who": "Ana"},
+        ], 0)  # fmt: skip
+        text = words(step9.headline_html(PublicPlan(store, registry.private_paths), "Linden"))
+    assert text.startswith("Linden: the plan is released: version 1, final, built on 1 February")
+    assert "Published as the full plan" in text and "Ana" not in text
+
+
+def test_the_headline_escapes_typed_text_and_hides_private_names(edit_session):
+    step = FinalizeAndRelease(edit_session(9))
+    step.release_plan().add({
+        "audience": f"Residents {HOSTILE}", "channel": "launch_event", "status": "planned",
+        "event": HOSTILE, "date": "2027-02-20",
+        "spokesperson": {"name": HIDDEN, "organisation": "Union"},
+    })  # fmt: skip
+    html = step.headline_html()
+    assert "<script>" not in html and "<!--" not in html and "&lt;script&gt;" in html
+    assert HIDDEN not in html
+    assert "Where it is presented: 1 occasion (1 planned):" in words(html)
+
+
+def test_the_notebook_opens_with_the_headline():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    sources = [c.source.strip() for c in notebook.cells]
+    setup = next(i for i, s in enumerate(sources) if "start(9," in s)
+    heading = next(i for i, s in enumerate(sources) if s.startswith("## "))
+    assert sources[setup + 1] == "release.headline()" and setup + 1 < heading
+    for cell in notebook.cells:  # how-to text is for editing only
+        if cell.cell_type == "markdown" and "Choose the documents" in cell.source:
+            assert "workbook-editing" in cell.metadata.get("tags", [])

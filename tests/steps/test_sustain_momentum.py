@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+from html import unescape
+from pathlib import Path
 
 import docx
+import nbformat
 import pytest
 
 from workbook.analysis import scorecard as sc
@@ -14,7 +18,7 @@ from workbook.data.sources import SAMPLE_DIR
 from workbook.display.document import Block, Table
 from workbook.map.render import render
 from workbook.plan.public import PublicPlan
-from workbook.plan.store import PlanStore
+from workbook.plan.store import PlanStore, import_plan
 from workbook.steps import registry
 from workbook.steps import sustain_momentum as step10
 from workbook.steps.sustain_momentum import SustainMomentum
@@ -557,3 +561,93 @@ def test_the_release_report_escapes_what_the_files_say():
     html = step10.release_report_html(refresh, "98031")
     assert "<script>x" not in html and "&lt;script&gt;x" in html
     assert "<b>share" not in html and "&lt;b&gt;share" in html
+
+
+# --- the page's headline -----------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "sample_plan.json"
+EXAMPLE_TODAY = dt.date(2026, 11, 27)
+
+
+def words(html: str) -> str:
+    """What a reader sees of some HTML: its text, with spaces tidied."""
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+    return re.sub(r" ([.,;:)])", r"\1", text).strip()
+
+
+def example_session(tmp_path, monkeypatch):
+    from workbook.session import READ_ONLY_ENV, start
+
+    monkeypatch.setenv(READ_ONLY_ENV, "1")  # as dashboards and copies show it
+    path = import_plan(EXAMPLE, tmp_path / "example.sqlite")
+    return start(10, "98031", "", str(path), str(tmp_path / "out"), show=False)
+
+
+def test_the_headline_of_an_empty_plan_says_nothing_is_decided(tmp_path, monkeypatch):
+    from workbook.session import start
+
+    monkeypatch.setattr(step10, "previous_and_latest_release", lambda: None)
+    session = start(10, "98031", "", str(tmp_path / "empty.sqlite"), str(tmp_path), show=False)
+    html = SustainMomentum(session, today=TODAY).headline_html()
+    assert html.startswith('<div class="wb-headline">')
+    text = words(html)
+    assert "nothing decided yet" in text and "Step 8 chooses them" in text
+    assert not re.search(r"\b0 measures|\b0 of\b|records", text)
+
+
+def test_the_headline_gives_the_scorecard_in_words_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(step10, "previous_and_latest_release", lambda: None)
+    session = example_session(tmp_path, monkeypatch)
+    text = words(SustainMomentum(session, today=EXAMPLE_TODAY).headline_html())
+    assert text.startswith(
+        "Linden County, Calderra, on 27 November 2026: 2 of the plan's 17 measures of progress "
+        "are on track and 0 behind; 2 are due for a newer value and 13 have no new value since "
+        "the baseline yet."
+    )
+    assert ("Affordable homes per household up to 80% of AMI: 1.463 units per household on "
+            "31 December 2025; target 1.532 by 2030 (on track)") in text  # fmt: skip
+    assert "2 early wins; the latest on 3 May 2027: Bus route 7 runs every 15 minutes" in text
+    assert "one release of the Mobility Metrics is kept so far" in text
+    assert "2 November 2027: County board election (our ask: Keep the coalition's" in text
+    assert "Funding: 210,000 dollars secured of 380,000 dollars needed." in text
+    # the funder's contact is private: never on the page
+    assert "Maren Oduya" not in text and "lindenfoundation.example" not in text
+
+
+def test_the_headline_says_what_the_newest_release_changed(session, tmp_path):
+    old, new = two_releases(tmp_path)
+    refresh = step10.refresh_from_release(session.plan, "98031", "county", old, new, "2025",
+                                          "2026")  # fmt: skip
+    public = PublicPlan(session.plan, registry.private_paths)
+    text = words(step10.headline_html(public, session, TODAY, refresh))
+    assert "Newest data release: 2026 (against 2025):" in text
+    assert "1 baseline of the plan revised, waiting for the coalition's decision" in text
+    assert f"{len(refresh.actuals)} new values for the measures linked to a metric" in text
+
+
+def test_the_headline_escapes_what_people_typed(session, monkeypatch):
+    monkeypatch.setattr(step10, "previous_and_latest_release", lambda: None)
+    views = SustainMomentum(session, today=TODAY)
+    views.wins().add({"what": HOSTILE, "date": "2026-10-01"})
+    views.calendar().add({"event": HOSTILE, "kind": "election", "date": "2027-11-02",
+                          "ask": HOSTILE})  # fmt: skip
+    contact = {"name": "Gina", "email": SECRET_EMAIL}
+    views.funding().add({"item": "Coordinator", "date": "2026-02-01", "needed": 10,
+                         "secured": 5, "contact": contact})  # fmt: skip
+    html = views.headline_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert SECRET_EMAIL not in html and "Gina" not in html
+    assert "&lt;script&gt;window.__wbInjected = 1&lt;/script&gt; &amp; Co" in html
+
+
+def test_the_notebook_opens_with_the_headline():
+    notebook = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks"
+                             / "10_sustain_momentum.ipynb", as_version=4)  # fmt: skip
+    sources = [c.source.strip() for c in notebook.cells]
+    setup = next(i for i, s in enumerate(sources) if "start(10," in s)
+    heading = next(i for i, s in enumerate(sources) if s.startswith("## "))
+    assert sources[setup + 1] == "sustain.headline()" and setup + 1 < heading
+    # how-to text is for editing only: a dashboard leaves it out
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and "import a CSV" in cell.source:
+            assert "workbook-editing" in cell.metadata.get("tags", [])

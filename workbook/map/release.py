@@ -160,7 +160,8 @@ class ReleaseDocuments:
         chosen = ", ".join(NAMES[k].lower() for k in kinds)
         intro = widgets.HTML(views.paragraph(
             f"Builds {chosen} as {', '.join(f.upper() for f in formats)} into "
-            f"{self.session.output_dir} (the choice is saved in the form above)."
+            f"the output folder, {self.session.output_dir.name}/ (the choice is saved in the "
+            "form above)."
         ))  # fmt: skip
         draft = widgets.Button(description="Build drafts", button_style="primary", icon="file")
         final = widgets.Button(description="Build the final version", icon="check")

@@ -41,6 +41,7 @@ from workbook.display.document import (
     Part,
     Table,
 )
+from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews
 from workbook.display.theme import MUTED, OKABE_ITO
 from workbook.forms import (
@@ -291,7 +292,7 @@ def signoff_fields() -> list[Field]:
 
 def format_form(store: PlanStore, read_only: bool | None = None) -> Form:
     return Form(
-        format_fields(), store, FORMAT_SECTION, title="Documents, formats and audiences",
+        format_fields(), store, FORMAT_SECTION, title="",  # the notebook's heading is above it
         intro="Which documents the coalition will publish, for whom, and in which formats.",
         read_only=read_only,
     )  # fmt: skip
@@ -598,6 +599,120 @@ def terms_html(terms: Sequence[plain.Term]) -> str:
     )
 
 
+# --- the page's headline --------------------------------------------------------------
+
+OCCASIONS_SHOWN = 4
+FORMAT_WORDS = {"html": "web pages (HTML)", "docx": "Word (DOCX)", "pdf": "PDF"}
+
+
+def _mid_sentence(text: str) -> str:
+    """'County board' as 'county board' inside a sentence ('NGOs' and 'TV' stay)."""
+    first = text.split(" ", 1)[0]
+    return text[0].lower() + text[1:] if first[1:2].islower() else text
+
+
+def _p(html: str, size: str = "") -> str:
+    style = f"font-size:{size};margin:0.3em 0" if size else "margin:0.3em 0"
+    return f'<p style="{style}">{html}</p>'
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _versions(plan: PublicPlan) -> list[dict[str, Any]]:
+    recorded = [v for v in plan.value("map.versions") or [] if isinstance(v, dict)]
+    return sorted(recorded, key=lambda v: (int(v.get("number") or 0), str(v.get("date") or "")))
+
+
+def _release_state(plan: PublicPlan) -> str:
+    """Released or not: which version, when (the MAP's record of its builds)."""
+    recorded = _versions(plan)
+    finals = [v for v in recorded if v.get("status") == "final"]
+    if finals:
+        last = finals[-1]
+        return (f"the plan is <b>released</b>: version {escape(last.get('number'))}, final, "
+                f"built on {escape(review.long_date(str(last.get('date') or '')))}.")  # fmt: skip
+    if recorded:
+        last = recorded[-1]
+        built = "1 draft has" if len(recorded) == 1 else f"{len(recorded)} drafts have"
+        when = escape(review.long_date(str(last.get("date") or "")))
+        return (
+            f"the plan is <b>not released yet</b>. {built} been built, the latest "
+            f"version {escape(last.get('number'))} on {when}; none is final."
+        )
+    return "the plan is <b>not released yet</b>: no version of it has been built."
+
+
+def _documents_line(values: Mapping[str, Any], released: bool) -> str:
+    """Which documents, in which formats and languages (only once the coalition chose)."""
+    if not values:
+        return ""
+    names = [DOCUMENT_NAMES[d] for d in chosen_documents(values)]
+    formats = [FORMAT_WORDS[f] for f in chosen_formats(values)]
+    verb = "Published" if released else "To be published"
+    text = f"{verb} as {_and(names)}, in {_and(formats)}"
+    if values.get("languages"):
+        text += f"; also in {values['languages']}"
+    return _p(escape(text + "."))
+
+
+def _occasions_html(records: Sequence[Mapping[str, Any]]) -> str:
+    """Where readers hear about it: the release plan's occasions, by date."""
+    if not records:
+        return _p("No occasion to present the plan is planned yet.")
+    counts = [f"{sum(1 for r in records if r.get('status') == v)} {label.lower()}"
+              for label, v in STATUSES if any(r.get("status") == v for r in records)]  # fmt: skip
+    occasions = "occasion" if len(records) == 1 else "occasions"
+    items = []
+    for row in release_rows(records)[:OCCASIONS_SHOWN]:
+        audience, channel, event, date, _, _, status = row
+        what = event or channel
+        items.append(f"<li>{escape(date)}: {escape(what)}, for {escape(_mid_sentence(audience))}"
+                     f"{escape(f' ({status.lower()})' if status else '')}</li>")  # fmt: skip
+    more = len(records) - OCCASIONS_SHOWN
+    tail = f"<li>{more} more in the release plan below</li>" if more > 0 else ""
+    return (_p(f"Where it is presented: <b>{len(records)}</b> {occasions} ({', '.join(counts)}):")
+            + f'<ul style="margin:0.2em 0">{"".join(items)}{tail}</ul>')  # fmt: skip
+
+
+def _signoff_line(plan: PublicPlan) -> str:
+    """Who approved it and when, and whether the community saw the draft first."""
+    value = plan.value(SIGNOFF_SECTION)
+    if not value:
+        text = "Sign-off: not recorded yet."
+    else:
+        when = review.long_date(value["date"]) if value.get("date") else "on a date not given"
+        who = str(value.get("approver") or "someone not named")
+        who += f" ({value['role']})" if value.get("role") else ""
+        verb = ("approved the final version" if value.get("decision") == APPROVE
+                else "asked for changes")  # fmt: skip
+        text = f"Sign-off: on {when}, {who} {verb}."
+    checks = plan.value(STEP.checklist_section) or {}
+    if checks.get("community_preview"):
+        text += " Community members saw the final draft before release."
+    return _p(escape(text))
+
+
+def headline_html(plan: PublicPlan, place_label: str) -> str:
+    """The page's answer first: released or not, which version, where, and who signed off."""
+    label = escape(place_label)
+    values = plan.value(FORMAT_SECTION) or {}
+    records = [r for r in plan.value(RELEASE_SECTION) or [] if isinstance(r, dict)]
+    if not (values or records or plan.value(SIGNOFF_SECTION) or _versions(plan)):
+        body = _p(f"<b>{label}</b>: nothing decided yet about releasing the plan: no "
+                  "documents chosen, no release plan, no sign-off, no version built.",
+                  "1.3em")  # fmt: skip
+        return f'<div class="wb-headline">{body}</div>'
+    parts = [
+        _p(f"<b>{label}</b>: {_release_state(plan)}", "1.3em"),
+        _documents_line(values, any(v.get("status") == "final" for v in _versions(plan))),
+        _occasions_html(records),
+        _signoff_line(plan),
+    ]
+    return '<div class="wb-headline">' + "".join(parts) + "</div>"
+
+
 # --- the step's views -----------------------------------------------------------------
 
 
@@ -623,6 +738,15 @@ class FinalizeAndRelease(LiveViews):
         return target_grade(self.format_form.saved_values())
 
     # -- what the notebook shows --
+
+    def headline_html(self) -> str:
+        place = self.session.jurisdiction
+        plan = PublicPlan(self.session.plan, registry.private_paths)
+        return headline_html(plan, place.label if place is not None else "This place")
+
+    def headline(self) -> Live:
+        """The page's opening: released or not, where it can be read, who signed it off."""
+        return self._live(lambda: HTML(self.headline_html()))
 
     def format(self) -> Form:
         return self.format_form

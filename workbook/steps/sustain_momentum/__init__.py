@@ -42,12 +42,14 @@ from workbook.analysis import scorecard as sc
 from workbook.data.dataset import open_release
 from workbook.display import views
 from workbook.display.document import Document
+from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews
 from workbook.errors import ParameterError
 from workbook.forms import RecordTable
 from workbook.plan.public import PublicPlan
 from workbook.session import Session
 from workbook.steps import registry
+from workbook.steps.review import long_date
 from workbook.steps.sustain_momentum.charts import (
     funding_chart,
     progress_chart,
@@ -119,6 +121,138 @@ from workbook.steps.sustain_momentum.records import (
     value_of,
 )
 
+# --- the page's headline ---------------------------------------------------------------
+
+NEWEST_SHOWN = 4
+# The columns of the by-pillar, by-owner and by-level tables, as readers see them.
+VIEW_HEADERS = {"pillar": "Pillar", "owners": "Owner", "level": "Level", "total": "Total"}
+NO_VIEW = {"pillar": "Not linked to a metric", "owners": "No owner named",
+           "level": "No level given"}  # fmt: skip
+COMING_SHOWN = 3
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _p(html: str, size: str = "") -> str:
+    style = f"font-size:{size};margin:0.3em 0" if size else "margin:0.3em 0"
+    return f'<p style="{style}">{html}</p>'
+
+
+def standing_sentence(card: pd.DataFrame) -> str:
+    """The scorecard in one sentence: how many measures are on track, behind, waiting."""
+    counts = card["status"].value_counts()
+    on, off = int(counts.get(sc.ON_TRACK, 0)), int(counts.get(sc.OFF_TRACK, 0))
+    stale, none = int(counts.get(sc.STALE, 0)), int(counts.get(sc.NO_NEW_DATA, 0))
+    verb = "is" if on == 1 else "are"
+    text = (f"<b>{on}</b> of the plan's {_count(len(card), 'measure', 'measures')} of progress "
+            f"{verb} on track and <b>{off}</b> behind")  # fmt: skip
+    waiting = []
+    if stale:
+        waiting.append(f"{stale} {'is' if stale == 1 else 'are'} due for a newer value")
+    if none:
+        waiting.append(f"{none} {'has' if none == 1 else 'have'} no new value since the "
+                       "baseline yet")  # fmt: skip
+    return text + ("; " + " and ".join(waiting) if waiting else "") + "."
+
+
+def _standing_html(card: pd.DataFrame) -> list[str]:
+    """The newest values, with their dates and targets."""
+    out = []
+    dated = card[card["latest"].notna()].sort_values("latest_date", ascending=False)
+    items = []
+    for r in dated.head(NEWEST_SHOWN).itertuples():
+        unit = f" {r.unit}" if isinstance(r.unit, str) and r.unit.strip() else ""
+        when = long_date(str(r.latest_date)) if isinstance(r.latest_date, str) else ""
+        has_target = sc.number(r.target) is not None and sc.number(r.target_year)
+        target = f"; target {fmt_number(r.target)} by {int(r.target_year)}" if has_target else ""
+        items.append(
+            f"<li>{escape(r.measure)}: <b>{escape(fmt_number(r.latest) + unit)}</b>"
+            f"{escape(f' on {when}' if when else '')}{escape(target)} "
+            f"({escape(r.status_label.lower())})</li>"
+        )
+    if items:
+        out.append(_p("Newest values:") + f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
+    return out
+
+
+def _wins_html(wins: Sequence[dict]) -> str:
+    if not wins:
+        return _p("No early win is recorded yet.")
+    latest = max(wins, key=lambda w: str(w.get("date") or ""))
+    return _p(f"<b>{_count(len(wins), 'early win', 'early wins')}</b>; the latest on "
+              f"{escape(long_date(str(latest.get('date') or '')))}: "
+              f"{escape(latest.get('what') or '')}.")  # fmt: skip
+
+
+def _release_html(refresh: ReleaseRefresh | None, place_key: str) -> str:
+    if refresh is None:
+        return _p("Data: one release of the Mobility Metrics is kept so far, so there is no "
+                  "newer release to compare with yet.")  # fmt: skip
+    here = rel.for_place(refresh.changes, place_key)
+    here = here[here["geography"].notna()]
+    parts = [_count(len(here), "value revised for this place", "values revised for this place")]
+    if not refresh.touched.empty:
+        parts.append(_count(len(refresh.touched), "baseline of the plan revised, waiting for "
+                            "the coalition's decision", "baselines of the plan revised, waiting "
+                            "for the coalition's decision"))  # fmt: skip
+    if refresh.actuals:
+        parts.append(_count(len(refresh.actuals), "new value", "new values") + " for the "
+                     "measures linked to a metric")  # fmt: skip
+    return _p(f"Newest data release: <b>{escape(refresh.new)}</b> (against "
+              f"{escape(refresh.old)}): {escape('; '.join(parts))}.")  # fmt: skip
+
+
+def _coming_html(calendar: Sequence[dict], today: dt.date) -> str:
+    ahead = sorted((c for c in calendar if str(c.get("date") or "") >= today.isoformat()),
+                   key=lambda c: str(c.get("date")))  # fmt: skip
+    if not ahead:
+        said = "recorded yet" if not calendar else "ahead is recorded"
+        return _p(f"No election or budget date {said}.")
+    items = []
+    for c in ahead[:COMING_SHOWN]:
+        ask = str(c.get("ask") or "").strip().rstrip(".")
+        ask = f" (our ask: {ask})" if ask else ""
+        items.append(f"<li>{escape(long_date(str(c['date'])))}: {escape(c.get('event') or '')}"
+                     f"{escape(ask)}</li>")  # fmt: skip
+    more = f" ({len(ahead) - COMING_SHOWN} more below)" if len(ahead) > COMING_SHOWN else ""
+    return _p(f"Coming up{more}:") + f'<ul style="margin:0.2em 0">{"".join(items)}</ul>'
+
+
+def _funding_html(plan: PublicPlan) -> str:
+    frame = funding_over_time(records(plan, RESOURCES_SECTION), records(plan, FUNDING_SECTION))
+    if frame.empty:
+        return ""
+    last = frame.iloc[-1]
+    return _p(f"Funding: {escape(money(last['secured_total']))} secured of "
+              f"{escape(money(last['needed_total']))} needed.")  # fmt: skip
+
+
+def headline_html(plan: PublicPlan, session: Session, today: dt.date,
+                  refresh: ReleaseRefresh | None = None) -> str:  # fmt: skip
+    """The page's answer first: is the plan on track, its wins, the data, what is coming."""
+    place = session.jurisdiction
+    label = escape(place.label) if place is not None else "this place"
+    card = progress(plan, session, today)
+    wins = records(plan, WINS_SECTION)
+    calendar = records(plan, CALENDAR_SECTION)
+    if card.empty and not wins and not calendar:
+        body = _p(f"<b>{label}</b>: nothing decided yet. The plan has no measures of progress "
+                  "(Step 8 chooses them), and no early win, election or budget date is "
+                  "recorded.", "1.3em")  # fmt: skip
+        return f'<div class="wb-headline">{body}</div>'
+    if card.empty:
+        parts = [_p(f"<b>{label}</b>: no measures of progress yet (Step 8 chooses them), so "
+                    "nothing can be scored.", "1.3em")]  # fmt: skip
+    else:
+        parts = [_p(f"<b>{label}</b>, on {escape(long_date(today.isoformat()))}: "
+                    + standing_sentence(card), "1.3em"), *_standing_html(card)]  # fmt: skip
+    parts += [_wins_html(wins), _release_html(refresh, place.key if place else ""),
+              _coming_html(calendar, today), _funding_html(plan)]  # fmt: skip
+    return '<div class="wb-headline">' + "".join(parts) + "</div>"
+
+
 # --- the step's views ------------------------------------------------------------------
 
 
@@ -153,6 +287,27 @@ class SustainMomentum(LiveViews):
     def card(self) -> pd.DataFrame:
         return progress(self.session.plan, self.session, self.today)
 
+    def public_plan(self) -> PublicPlan:
+        return PublicPlan(self.session.plan, registry.private_paths)
+
+    def newest_release(self) -> ReleaseRefresh | None:
+        """What the newest kept release brings, against the one before (None with one)."""
+        pair = previous_and_latest_release()
+        place = self.session.jurisdiction
+        if pair is None or place is None:
+            return None
+        first, second = open_release(pair[0]), open_release(pair[1])
+        return refresh_from_release(self.session.plan, place.key, place.kind, first, second,
+                                    *pair)  # fmt: skip
+
+    def headline_html(self) -> str:
+        refresh = self.newest_release() if previous_and_latest_release() else None
+        return headline_html(self.public_plan(), self.session, self.today, refresh)
+
+    def headline(self) -> Live:
+        """The page's opening: the scorecard in words, wins, data and dates (redrawn)."""
+        return self._live(lambda: HTML(self.headline_html()))
+
     # -- scorecard --
 
     def actuals(self):
@@ -182,8 +337,12 @@ class SustainMomentum(LiveViews):
             for view, title in (("pillar", "By pillar"), ("owners", "By owner"),
                                 ("level", "By logic-model level")):  # fmt: skip
                 table = sc.by_view(card, view)
+                table[view] = table[view].replace({"": NO_VIEW[view], "no pillar": NO_VIEW[view]})
+                if view == "level":
+                    table[view] = table[view].str.capitalize()
                 out += views.heading(title, 4)
-                out += views.table(table.itertuples(index=False), list(table.columns))
+                out += views.table(table.itertuples(index=False),
+                                   [VIEW_HEADERS.get(c, c) for c in table.columns])  # fmt: skip
             return HTML(out if not card.empty else views.paragraph("No measures yet."))
 
         return self._live(build)
@@ -195,9 +354,8 @@ class SustainMomentum(LiveViews):
         pair = (old, new) if old and new else previous_and_latest_release()
         if pair is None:
             return HTML(views.paragraph(
-                "Only one release of the Mobility Metrics is kept so far. When Urban publishes "
-                "a new one, import it with 'workbook data import FOLDER --release YEAR'; this "
-                "page then shows what changed."
+                "Only one release of the Mobility Metrics is kept so far, so there is nothing "
+                "to compare yet. Once a newer release is imported, this part lists what changed."
             ))  # fmt: skip
         place = self.session.jurisdiction
         first, second = open_release(pair[0]), open_release(pair[1])
@@ -212,7 +370,7 @@ class SustainMomentum(LiveViews):
         measures, each with its release (nothing is recorded without the click)."""
         refresh = getattr(self, "last_refresh", None)
         if refresh is None or not refresh.actuals or self.actuals_table is None:
-            return HTML(views.paragraph("No new values to record from a release."))
+            return HTML("")  # nothing to take: the release report above says so
         count = len(refresh.actuals)
         text = f"{count} new values from release {refresh.new} for the measures linked to a metric."
         if self.read_only:
@@ -255,7 +413,7 @@ class SustainMomentum(LiveViews):
         """One choice per baseline the last release revised: accept it, or keep the old."""
         refresh = getattr(self, "last_refresh", None)
         if refresh is None or refresh.touched.empty or self.baselines_table is None:
-            return HTML(views.paragraph("No revised baseline waits for a decision."))
+            return HTML("")  # nothing to decide: the release report above says so
         if self.read_only:
             return HTML(views.paragraph(
                 f"{len(refresh.touched)} revised baselines wait for the coalition's decision."
@@ -282,7 +440,13 @@ class SustainMomentum(LiveViews):
         return widgets.VBox(rows)
 
     def baselines(self):
-        return self.baselines_table or self._none("No measures yet.")
+        if self.baselines_table is None:
+            return self._none("No measures yet.")
+        refresh = getattr(self, "last_refresh", None)
+        waiting = refresh is not None and not refresh.touched.empty
+        if not waiting and not self.baselines_table.records(public=True):
+            return HTML("")  # no revision decided or waiting: nothing to show
+        return self.baselines_table
 
     # -- sustaining --
 
