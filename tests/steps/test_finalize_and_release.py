@@ -339,6 +339,10 @@ def test_step9_on_the_example_plan_in_edit_and_view_mode(tmp_path):
     assert "young people the systems around them have not served well" in shown
     assert "nothing in the plan has been changed" in shown
     assert "Version 1 (draft)" in shown and "map-fact-sheet.pdf" in shown
+    # The opening tells of the draft this run built, as the page's end does.
+    opening = shown[shown.index('class="wb-headline"'):].split("</div>")[0]
+    assert "1 draft has been built" in opening
+    assert "no version of it has been built" not in shown
     files = {p.name for p in out.glob("map*")}
     assert {f"{stem}.{f}" for stem in ("map", "map-brief", "map-fact-sheet")
             for f in ("html", "docx", "pdf")} <= files  # fmt: skip
@@ -454,7 +458,7 @@ def test_the_notebook_opens_with_the_headline():
     sources = [c.source.strip() for c in notebook.cells]
     setup = next(i for i, s in enumerate(sources) if "start(9," in s)
     heading = next(i for i, s in enumerate(sources) if s.startswith("## "))
-    assert sources[setup + 1] == "release.headline()" and setup + 1 < heading
+    assert sources[setup + 1] == "release.headline(documents)" and setup + 1 < heading
     for cell in notebook.cells:  # how-to text is for editing only
         if cell.cell_type == "markdown" and "Choose the documents" in cell.source:
             assert "workbook-editing" in cell.metadata.get("tags", [])

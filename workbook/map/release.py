@@ -94,6 +94,7 @@ class ReleaseDocuments:
         self.session = session
         self._document: Document | None = None
         self._built = False
+        self._outcome: str | None = None
 
     # -- the plan and its place --
 
@@ -149,13 +150,20 @@ class ReleaseDocuments:
             + files_html(written, folder)
         )
 
+    def build_once(self) -> str:
+        """Unattended runs build the drafts once, the first time they are asked for (the
+        page's headline asks first, so that it tells of the version this run builds)."""
+        if self._outcome is None:
+            self._outcome = self.build()
+        return self._outcome
+
     def documents(self) -> Any:
         """Edit mode: buttons that build; unattended: build now; view mode: the versions."""
         if self.session.read_only:
             plan = PublicPlan(self.session.plan, registry.private_paths)
             return HTML(views.heading("Versions built so far") + versions_html(plan))
         if batch_mode():
-            return HTML(self.build())
+            return HTML(self.build_once())
         kinds, formats = self._choices()
         chosen = ", ".join(NAMES[k].lower() for k in kinds)
         intro = widgets.HTML(views.paragraph(

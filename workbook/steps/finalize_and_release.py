@@ -42,7 +42,7 @@ from workbook.display.document import (
     Table,
 )
 from workbook.display.html import escape
-from workbook.display.live import Live, LiveViews
+from workbook.display.live import Live, LiveViews, batch_mode
 from workbook.display.theme import MUTED, OKABE_ITO
 from workbook.forms import (
     EMPTY,
@@ -744,8 +744,14 @@ class FinalizeAndRelease(LiveViews):
         plan = PublicPlan(self.session.plan, registry.private_paths)
         return headline_html(plan, place.label if place is not None else "This place")
 
-    def headline(self) -> Live:
-        """The page's opening: released or not, where it can be read, who signed it off."""
+    def headline(self, documents: Any = None) -> Live:
+        """The page's opening: released or not, where it can be read, who signed it off.
+
+        ``documents`` (the page's document builder): an unattended run builds its drafts
+        first, so the opening tells of the version this run built, as the page's end does.
+        """
+        if documents is not None and batch_mode() and not self.session.read_only:
+            documents.build_once()
         return self._live(lambda: HTML(self.headline_html()))
 
     def format(self) -> Form:
