@@ -56,7 +56,7 @@ def test_the_example_plan_counts_measures_by_kind_with_baselines_targets_and_own
     measures = plan.value(step8.MEASURES_SECTION)
     kinds = {k: sum(1 for m in measures if m.get("rba") == k) for k in ms.RBA}
     assert text.startswith(f"{len(measures)} measures track the approved logic model")
-    assert f"{kinds['how_much']} how much was done" in text
+    assert f"{kinds['how_much']} measure how much was done" in text
     assert f"{kinds['better_off']} whether anyone is better off" in text
     assert "how well" not in text  # no measure of that kind: no "0 how well"
     known = sum(1 for m in measures if ms.has_value(m.get("baseline")))
@@ -124,3 +124,14 @@ def test_the_notebook_opens_with_the_headline_before_any_section():
         i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## ")
     )
     assert sources[setup + 1] == "step.headline()" and setup + 1 < first_heading
+
+
+def test_the_reporting_calendar_says_all_or_all_but_instead_of_listing_every_measure(example):
+    from workbook.steps.measurement_and_sustainability.views import calendar_html
+
+    _, plan = example
+    measures = plan.value(step8.MEASURES_SECTION)
+    html = calendar_html(measures, plan.value(step8.REPORTING_SECTION))
+    yearly = [m["name"] for m in measures if m.get("frequency") == "annual"]
+    assert f"All {len(measures)} measures" in html
+    assert f"{len(measures) - len(yearly)} measures: all but " + "; ".join(yearly) in html

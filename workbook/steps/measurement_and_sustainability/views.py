@@ -276,14 +276,23 @@ def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> s
     )
 
 
+def _reported(names: Sequence[str], every: Sequence[str]) -> str:
+    """'All 17 measures', '13 measures: all but A; B' or the names (whichever is shorter)."""
+    if len(names) == len(every):
+        return f"All {len(every)} measures"
+    left_out = [n for n in every if n not in names]
+    if len(left_out) < len(names):
+        return f"{_count(len(names), 'measure')}: all but " + "; ".join(left_out)
+    return "; ".join(names)
+
+
 def calendar_html(measures, reporting: Mapping[str, Any] | None) -> str:
     first = (reporting or {}).get("first_report")
     if not first:
         return views.paragraph("Set the date of the first report to see the reporting calendar.")
-    rows = [
-        (review.long_date(day), "; ".join(names))
-        for day, names in ms.reporting_calendar(measures, first)
-    ]
+    calendar = ms.reporting_calendar(measures, first)
+    every = list(dict.fromkeys(n for _, names in calendar for n in names))
+    rows = [(review.long_date(day), _reported(names, every)) for day, names in calendar]
     return (
         views.table(rows, ["Date", "Measures reported"])
         if rows
@@ -326,6 +335,9 @@ def _measures_line(measures, model) -> str:
         if m.get("rba") in kinds:
             kinds[m.get("rba")] += 1
     split = [f"{n} {RBA_WORDS[k]}" for k, n in kinds.items() if n]
+    if split:  # "6 measure how much was done and 11 whether anyone is better off"
+        number, _, rest = split[0].partition(" ")
+        split[0] = f"{number} {'measures' if number == '1' else 'measure'} {rest}"
     unsorted = len(measures) - sum(kinds.values())
     if unsorted:
         split.append(f"{unsorted} not in a category yet")
@@ -337,20 +349,15 @@ def _measures_line(measures, model) -> str:
     )
     line = f"{BIG}<b>{_count(len(measures), 'measure')}</b> {tracked}"
     line += f": {escape(_listed(split))}.</p>" if split else ".</p>"
-    if model is not None:
+    if model is not None:  # the coverage table below says so when every element has one
         done = {ms.element_of(m) for m in measures}
         elements = [e for e in ms.elements(model) if e.kind in ms.MEASURED_KINDS]
         missing = sum(1 for e in elements if (e.kind, e.id) not in done)
-        line += (
-            P
-            + (
-                f"{missing} of the {len(elements)} inputs, outputs and outcomes have no "
-                "measure yet."
-                if missing
-                else f"Each of the {len(elements)} inputs, outputs and outcomes has a measure."
+        if missing:
+            line += (
+                f"{P}{missing} of the {len(elements)} inputs, outputs and outcomes have no "
+                "measure yet.</p>"
             )
-            + "</p>"
-        )
     return line
 
 
