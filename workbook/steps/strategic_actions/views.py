@@ -326,10 +326,11 @@ class StrategicActions(LiveViews):
                 svg = toc_svg(toc, "Theory of change", flagged)
             except DiagramError as exc:
                 return HTML(coloured(str(exc), ERROR))
-            return DiagramView(
-                svg, "The theory of change, from preconditions (bottom) to long-term "
-                "outcomes (top). Outcomes outlined in red have a problem listed below.",
-            )  # fmt: skip
+            caption = ("The theory of change, from preconditions (bottom) to long-term "
+                       "outcomes (top).")  # fmt: skip
+            if flagged:
+                caption += " Outcomes outlined in red have a problem listed below."
+            return DiagramView(svg, caption)
 
         return self._live(build)
 
