@@ -431,7 +431,7 @@ def test_step8_on_an_empty_plan(tmp_path):
     out = run_step8(tmp_path, tmp_path / "new" / "plan.sqlite")
     text = shown(out / NOTEBOOK)
     assert "There is no approved logic model yet" in text and "No measures yet." in text
-    assert "Set the date of the first report" in text
+    assert "The reporting calendar appears once the date of the first report" in text
     page = (out / NOTEBOOK.replace(".ipynb", ".html")).read_text(encoding="utf-8")
     assert "Synthetic sample" in page
 

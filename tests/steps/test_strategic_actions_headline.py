@@ -123,3 +123,15 @@ def test_the_notebook_opens_with_the_headline_before_any_section():
         i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## ")
     )
     assert sources[setup + 1] == "actions.headline()" and setup + 1 < first_heading
+
+
+def test_sections_of_an_unstarted_plan_say_so_without_zero_counts(tmp_path):
+    from workbook.steps.strategic_actions.views import findings_html, vision_html
+
+    with PlanStore.open(tmp_path / "plan.sqlite", author="Ana") as store:
+        plan = PublicPlan(store, registry.private_paths)
+        assert words(vision_html(plan)) == "No draft yet; no vision adopted yet."
+        store.save("step6.findings", [{"id": "f1", "statement": "Rents rose."}], 0)
+        said = words(findings_html(plan))
+    assert said.startswith("The finding has not been chosen to go forward yet.")
+    assert not re.search(r"\b0 ", said)

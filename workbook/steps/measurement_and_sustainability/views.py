@@ -207,8 +207,8 @@ def export_measures(frame: pd.DataFrame, folder: Path) -> list[Path]:
 def coverage_html(model: Mapping[str, Any] | None, measures: Sequence[Mapping[str, Any]]) -> str:
     if model is None:
         return views.paragraph(
-            "There is no approved logic model yet: Step 7 approves it. Measures can still be "
-            "typed, and proposals appear once a version is approved."
+            "There is no approved logic model yet: Step 7 approves it, and measures are "
+            "proposed from it once a version is approved."
         )
     counted: dict[tuple[str, str], int] = {}
     for m in measures:
@@ -289,7 +289,9 @@ def _reported(names: Sequence[str], every: Sequence[str]) -> str:
 def calendar_html(measures, reporting: Mapping[str, Any] | None) -> str:
     first = (reporting or {}).get("first_report")
     if not first:
-        return views.paragraph("Set the date of the first report to see the reporting calendar.")
+        return views.paragraph(
+            "The reporting calendar appears once the date of the first report is set."
+        )
     calendar = ms.reporting_calendar(measures, first)
     every = list(dict.fromkeys(n for _, names in calendar for n in names))
     rows = [(review.long_date(day), _reported(names, every)) for day, names in calendar]

@@ -161,7 +161,14 @@ def findings_html(plan: rec.Reader) -> str:
          "Yes" if f["id"] in chosen else "No", chosen.get(f["id"], ""))
         for f in found
     ]  # fmt: skip
-    return views.paragraph(f"{len(chosen)} of {len(found)} findings go forward.") + views.table(
+    said = (
+        f"{len(chosen)} of {len(found)} findings go forward."
+        if chosen
+        else f"None of the {len(found)} findings has been chosen to go forward yet."
+        if len(found) > 1
+        else "The finding has not been chosen to go forward yet."
+    )
+    return views.paragraph(said) + views.table(
         rows, ["Finding", "Evidence", "Predictors", "Goes forward", "Why"]
     )
 
@@ -171,7 +178,10 @@ def vision_html(plan: rec.Reader) -> str:
     adopted = value.get("adopted") if isinstance(value.get("adopted"), dict) else None
     count = len(rec.drafts(plan))
     if not adopted:
-        return views.paragraph(f"{count} drafts; none adopted yet.")
+        drafted = (
+            f"{count} draft{'s' if count > 1 else ''}; none" if count else "No draft yet; no vision"
+        )
+        return views.paragraph(f"{drafted} adopted yet.")
     how = " after a vote" if value.get("vote_id") else ""
     return (
         views.heading("Our vision", 4)
