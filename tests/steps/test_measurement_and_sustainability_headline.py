@@ -135,3 +135,11 @@ def test_the_reporting_calendar_says_all_or_all_but_instead_of_listing_every_mea
     yearly = [m["name"] for m in measures if m.get("frequency") == "annual"]
     assert f"All {len(measures)} measures" in html
     assert f"{len(measures) - len(yearly)} measures: all but " + "; ".join(yearly) in html
+
+
+def test_a_saved_baseline_is_not_called_missing_where_the_data_have_none():
+    from workbook.steps.measurement_and_sustainability.views import _data_note
+
+    note = "No baseline yet; the data have no value for this place."
+    assert _data_note(note, saved=True) == "The data have no value for this place."
+    assert _data_note(note, saved=False) == note

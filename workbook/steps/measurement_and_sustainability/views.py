@@ -243,6 +243,14 @@ def checks_html(measures, model, stakeholders, team) -> str:
     )
 
 
+def _data_note(note: str, saved: bool) -> str:
+    """The data's note, without 'No baseline yet' when the plan has saved one."""
+    head, _, why = note.partition("; ")
+    if saved and head.startswith("No baseline yet") and why:
+        return why[:1].upper() + why[1:]
+    return note
+
+
 def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> str:
     rows = []
     for m in measures:
@@ -266,7 +274,7 @@ def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> s
                 bounds,
                 (data or {}).get("quality") or "",
                 saved,
-                result.note,
+                _data_note(result.note, ms.has_value(m.get("baseline"))),
             )
         )
     if not rows:
