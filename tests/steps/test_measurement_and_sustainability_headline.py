@@ -143,3 +143,19 @@ def test_a_saved_baseline_is_not_called_missing_where_the_data_have_none():
     note = "No baseline yet; the data have no value for this place."
     assert _data_note(note, saved=True) == "The data have no value for this place."
     assert _data_note(note, saved=False) == note
+
+
+def test_a_place_without_published_values_gets_a_sentence_not_empty_charts(
+    tmp_path, monkeypatch, real_dir
+):
+    from workbook.display.live import static_html
+    from workbook.session import READ_ONLY_ENV, start
+
+    path = import_plan(EXAMPLE, tmp_path / "plan.sqlite")
+    monkeypatch.setenv(READ_ONLY_ENV, "1")
+    session = start(8, "48301", data_dir=str(real_dir), plan_path=str(path),
+                    output_dir=str(tmp_path), show=False)  # fmt: skip
+    shown = static_html(step8.MeasurementAndSustainability(session).curves().current)
+    session.plan.close()
+    assert shown.startswith("<p>The data have no published values of the headline measures")
+    assert "<svg" not in shown and "vega" not in shown

@@ -128,6 +128,14 @@ def data_baseline(
     return ms.baseline_from(rows, source)
 
 
+def has_history(
+    session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None
+) -> bool:
+    """Whether the data publish at least one value of the measure for the place."""
+    rows, _ = _history(session, measure, plan)
+    return bool(len(rows)) and not rows["suppressed"].astype(bool).all()
+
+
 def curve(session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None):
     """The turn-the-curve chart of one measure, from the data and its saved target."""
     rows, _ = _history(session, measure, plan)
@@ -617,7 +625,14 @@ class MeasurementAndSustainability(LiveViews):
                     "No measure with data or a target yet.",
                     self.session.synthetic,
                 )
-            charts = [curve(self.session, m)[0] for m in chosen[:8]]
+            drawn = [m for m in chosen if has_history(self.session, m)]
+            if not drawn:
+                names = "; ".join(str(m.get("name") or "") for m in chosen)
+                return HTML(views.paragraph(
+                    f"The data have no published values of the headline measures ({names}) "
+                    "for this place, so there is no curve to draw."
+                ))  # fmt: skip
+            charts = [curve(self.session, m)[0] for m in drawn[:8]]
             if len(charts) == 1:
                 return charts[0]
             described = " ".join(str(c.to_dict().get("description", "")) for c in charts)
