@@ -431,7 +431,7 @@ def test_step8_on_an_empty_plan(tmp_path):
     out = run_step8(tmp_path, tmp_path / "new" / "plan.sqlite")
     text = shown(out / NOTEBOOK)
     assert "There is no approved logic model yet" in text and "No measures yet." in text
-    assert "Set the date of the first report" in text
+    assert "The reporting calendar appears once the date of the first report" in text
     page = (out / NOTEBOOK.replace(".ipynb", ".html")).read_text(encoding="utf-8")
     assert "Synthetic sample" in page
 
@@ -459,7 +459,7 @@ def test_step8_on_los_angeles_with_the_real_data(tmp_path, real_dir):
     upstream(path).close()
     out = run_step8(tmp_path, path, "--jurisdiction", "06037", "--data-dir", str(real_dir))
     text = shown(out / NOTEBOOK)
-    assert "Los Angeles County" in text and "5 measures can be proposed" in text
+    assert "Los Angeles County" in text and "suggests 5 more measures not in the plan yet" in text
 
 
 def test_the_measurement_table_prints_on_landscape_pages(tmp_path):

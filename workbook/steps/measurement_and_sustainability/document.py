@@ -33,6 +33,7 @@ from workbook.steps.measurement_and_sustainability.choices import (
 from workbook.steps.measurement_and_sustainability.views import (
     _records,
     curve,
+    has_history,
     logic_model,
     owner_choices,
 )
@@ -135,8 +136,8 @@ def map_measurement_plan(plan: PublicPlan, session: Session) -> list[Block]:
         ),
     ]
     for m in [m for m in measures if m.get("headline")][:6]:
-        if not (m.get("metric") or m.get("target")):
-            continue
+        if not (m.get("metric") or m.get("target")) or not has_history(session, m, plan):
+            continue  # no published value here: a chart would be an empty frame
         chart, fc = curve(session, m, plan)
         blocks.append(
             Figure(

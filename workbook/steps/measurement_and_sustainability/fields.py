@@ -178,6 +178,8 @@ class Parts(Field):
         whole = self.clean(value)
         if not isinstance(whole, dict):
             return EMPTY
+        if {"value", "year"} <= {p for p, _, _ in self.parts}:
+            return _reading(whole, baseline="collect_by" in whole)
         return ", ".join(
             f"{label} {whole[p]}" for p, label, _ in self.parts if whole[p] is not None
         )
@@ -218,6 +220,27 @@ class Parts(Field):
 
     def arrange(self, inputs: Mapping[str, widgets.Widget]) -> widgets.Widget:
         return widgets.HBox(list(inputs.values()), layout=widgets.Layout(flex_flow="row wrap"))
+
+
+def _reading(whole: Mapping[str, Any], baseline: bool) -> str:
+    """'1.393 in 2023 (1.2 to 1.5), Strong; source: ...', '1.533 by 2030' or 'To be
+    collected by 2027-06-30': a baseline or target as a reader says it."""
+    value = whole.get("value")
+    if not ms.has_value(whole):
+        by = whole.get("collect_by")
+        return f"To be collected by {by}" if by else EMPTY
+    text = f"{value:.4g}"
+    when = whole.get("year") or whole.get("date")
+    if when:
+        text += f" {'in' if baseline else 'by'} {when}"
+    low, high = whole.get("low"), whole.get("high")
+    if isinstance(low, int | float) and isinstance(high, int | float):
+        text += f" ({low:.4g} to {high:.4g})"
+    if whole.get("quality"):
+        text += f", rated {whole['quality']}"
+    if whole.get("source"):
+        text += f"; source: {whole['source']}"
+    return text
 
 
 BASELINE_PARTS = (

@@ -161,7 +161,7 @@ def community_table(store: PlanStore, owners=(), read_only: bool | None = None) 
         fields,
         store,
         COMMUNITY_SECTION,
-        title="Taking the plan back to the community",
+        title="Events and channels",
         intro="Each occasion where residents see the plan, can question it, and hear what "
         "changed because of what they said.",
         read_only=read_only,
@@ -197,7 +197,7 @@ def reporting_form(store: PlanStore, read_only: bool | None = None) -> Form:
         reporting_fields(),
         store,
         REPORTING_SECTION,
-        title="Reporting and accountability",
+        title="How progress is reported",
         intro="How often progress is reported, in public and to whom, and what happens "
         "when a measure goes off track.",
         read_only=read_only,
@@ -224,7 +224,7 @@ def sustainability_form(store: PlanStore, read_only: bool | None = None) -> Form
         sustainability_fields(),
         store,
         SUSTAINABILITY_SECTION,
-        title="Sustainability",
+        title="The four building blocks",
         intro="Urban's four building blocks of lasting work: for each, where the coalition "
         "stands, the evidence, the risks, the actions and who carries them.",
         read_only=read_only,
@@ -266,7 +266,7 @@ def learning_table(store: PlanStore, owners=(), read_only: bool | None = None) -
         fields,
         store,
         LEARNING_SECTION,
-        title="Continuous learning and evaluation",
+        title="Learning questions",
         intro="What the coalition wants to learn, how it will find out, when it reviews, "
         "and which data it needs others to share.",
         read_only=read_only,

@@ -14,8 +14,10 @@ import pandas as pd
 from IPython.display import HTML
 
 from workbook.analysis import measures as ms
+from workbook.data.catalog import Catalog
 from workbook.display import views
 from workbook.display.charts import nothing_yet
+from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews
 from workbook.display.measure_charts import funding_gap, turn_the_curve
 from workbook.errors import WorkbookError
@@ -27,12 +29,20 @@ from workbook.forms import (
 from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
 from workbook.session import Session
-from workbook.steps import review
+from workbook.steps import registry, review
 from workbook.steps.measurement_and_sustainability.choices import (
     APPROVAL_SECTION,
+    BLOCK_LEVELS,
+    BLOCKS,
+    COMMUNITY_SECTION,
+    FREQUENCIES,
+    LEARNING_SECTION,
     LOCAL_DATA_SECTION,
+    MEASURES_SECTION,
     REPORTING_SECTION,
+    RESOURCES_SECTION,
     STAKEHOLDERS_SECTION,
+    SUSTAINABILITY_SECTION,
     TEAM_SECTION,
 )
 from workbook.steps.measurement_and_sustainability.forms import (
@@ -118,6 +128,14 @@ def data_baseline(
     return ms.baseline_from(rows, source)
 
 
+def has_history(
+    session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None
+) -> bool:
+    """Whether the data publish at least one value of the measure for the place."""
+    rows, _ = _history(session, measure, plan)
+    return bool(len(rows)) and not rows["suppressed"].astype(bool).all()
+
+
 def curve(session: Session, measure: Mapping[str, Any], plan: PlanStore | PublicPlan | None = None):
     """The turn-the-curve chart of one measure, from the data and its saved target."""
     rows, _ = _history(session, measure, plan)
@@ -197,8 +215,8 @@ def export_measures(frame: pd.DataFrame, folder: Path) -> list[Path]:
 def coverage_html(model: Mapping[str, Any] | None, measures: Sequence[Mapping[str, Any]]) -> str:
     if model is None:
         return views.paragraph(
-            "There is no approved logic model yet: Step 7 approves it. Measures can still be "
-            "typed, and proposals appear once a version is approved."
+            "There is no approved logic model yet: Step 7 approves it, and measures are "
+            "proposed from it once a version is approved."
         )
     counted: dict[tuple[str, str], int] = {}
     for m in measures:
@@ -233,6 +251,14 @@ def checks_html(measures, model, stakeholders, team) -> str:
     )
 
 
+def _data_note(note: str, saved: bool) -> str:
+    """The data's note, without 'No baseline yet' when the plan has saved one."""
+    head, _, why = note.partition("; ")
+    if saved and head.startswith("No baseline yet") and why:
+        return why[:1].upper() + why[1:]
+    return note
+
+
 def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> str:
     rows = []
     for m in measures:
@@ -256,7 +282,7 @@ def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> s
                 bounds,
                 (data or {}).get("quality") or "",
                 saved,
-                result.note,
+                _data_note(result.note, ms.has_value(m.get("baseline"))),
             )
         )
     if not rows:
@@ -266,19 +292,229 @@ def baselines_html(session: Session, measures: Sequence[Mapping[str, Any]]) -> s
     )
 
 
+def _reported(names: Sequence[str], every: Sequence[str]) -> str:
+    """'All 17 measures', '13 measures: all but A; B' or the names (whichever is shorter)."""
+    if len(names) == len(every):
+        return f"All {len(every)} measures"
+    left_out = [n for n in every if n not in names]
+    if len(left_out) < len(names):
+        return f"{_count(len(names), 'measure')}: all but " + "; ".join(left_out)
+    return "; ".join(names)
+
+
 def calendar_html(measures, reporting: Mapping[str, Any] | None) -> str:
     first = (reporting or {}).get("first_report")
     if not first:
-        return views.paragraph("Set the date of the first report to see the reporting calendar.")
-    rows = [
-        (review.long_date(day), "; ".join(names))
-        for day, names in ms.reporting_calendar(measures, first)
-    ]
+        return views.paragraph(
+            "The reporting calendar appears once the date of the first report is set."
+        )
+    calendar = ms.reporting_calendar(measures, first)
+    every = list(dict.fromkeys(n for _, names in calendar for n in names))
+    rows = [(review.long_date(day), _reported(names, every)) for day, names in calendar]
     return (
         views.table(rows, ["Date", "Measures reported"])
         if rows
         else views.paragraph("No measures to report yet.")
     )
+
+
+# --- the headline -------------------------------------------------------------------
+
+BIG = '<p style="font-size:1.2em;margin:0.2em 0">'
+P = '<p style="margin:0.35em 0">'
+# What each results-based accountability category counts, in the headline's words.
+RBA_WORDS = {
+    "how_much": "how much was done",
+    "how_well": "how well it was done",
+    "better_off": "whether anyone is better off",
+}
+FREQUENCY_WORDS = {v: k.lower() for k, v in FREQUENCIES}
+
+
+def _count(number: int, word: str, words: str = "") -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {words or word + 's'}"
+
+
+def _listed(parts: Sequence[str]) -> str:
+    parts = [p for p in parts if p]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _dates(days: Sequence[str]) -> str:
+    days = sorted(set(days))
+    if len(days) == 1:
+        return review.long_date(days[0])
+    return f"dates from {review.long_date(days[0])} to {review.long_date(days[-1])}"
+
+
+def _measures_line(measures, model) -> str:
+    kinds = {k: 0 for k in ms.RBA}
+    for m in measures:
+        if m.get("rba") in kinds:
+            kinds[m.get("rba")] += 1
+    split = [f"{n} {RBA_WORDS[k]}" for k, n in kinds.items() if n]
+    if split:  # "6 measure how much was done and 11 whether anyone is better off"
+        number, _, rest = split[0].partition(" ")
+        split[0] = f"{number} {'measures' if number == '1' else 'measure'} {rest}"
+    unsorted = len(measures) - sum(kinds.values())
+    if unsorted:
+        split.append(f"{unsorted} not in a category yet")
+    one = len(measures) == 1
+    tracked = (
+        f"{'tracks' if one else 'track'} the approved logic model"
+        if model is not None
+        else f"{'is' if one else 'are'} planned (Step 7 has not approved a logic model yet)"
+    )
+    line = f"{BIG}<b>{_count(len(measures), 'measure')}</b> {tracked}"
+    line += f": {escape(_listed(split))}.</p>" if split else ".</p>"
+    if model is not None:  # the coverage table below says so when every element has one
+        done = {ms.element_of(m) for m in measures}
+        elements = [e for e in ms.elements(model) if e.kind in ms.MEASURED_KINDS]
+        missing = sum(1 for e in elements if (e.kind, e.id) not in done)
+        if missing:
+            line += (
+                f"{P}{missing} of the {len(elements)} inputs, outputs and outcomes have no "
+                "measure yet.</p>"
+            )
+    return line
+
+
+def _change_text(m: Mapping[str, Any], catalog: Catalog) -> str:
+    """'1.393 in 2023 to 1.533 by 2030' for a measure with a baseline and a target."""
+    share, gap = ms.is_share(m, catalog), ms.is_gap(m.get("subgroup"))
+    base, target = m.get("baseline") or {}, m.get("target") or {}
+    year = base.get("year") or str(base.get("date") or "")[:4]
+    text = "from " + ms.number_text(base["value"], share, gap) + (f" in {year}" if year else "")
+    text += f" to {ms.number_text(target['value'], share, gap)}"
+    text += f" by {target['year']}" if target.get("year") else ""
+    unit = "" if share else str(m.get("unit") or "")
+    return text + (f" ({unit})" if unit else "")
+
+
+def _targets_line(measures, catalog: Catalog) -> str:
+    with_base = [m for m in measures if ms.has_value(m.get("baseline"))]
+    later = [
+        str(m["baseline"]["collect_by"])
+        for m in measures
+        if not ms.has_value(m.get("baseline"))
+        and isinstance(m.get("baseline"), Mapping)
+        and m["baseline"].get("collect_by")
+    ]
+    targets = [m for m in measures if ms.has_value(m.get("target"))]
+    years = sorted({int(m["target"]["year"]) for m in targets if m["target"].get("year")})
+    base = f"{_count(len(with_base), 'measure')} {'starts' if len(with_base) == 1 else 'start'} "
+    base += "from a known baseline"
+    rest = len(measures) - len(with_base)
+    if rest:
+        base += f"; {rest} {'has' if rest == 1 else 'have'} none yet"
+        base += f", to be collected by {_dates(later)}" if len(later) == rest else ""
+    aim = f"{_count(len(targets), 'target')} set"
+    if years:
+        aim += f" for {years[0]}" if len(years) == 1 else f" for {years[0]} to {years[-1]}"
+    if len(targets) < len(measures):
+        aim += f"; {len(measures) - len(targets)} measures have no target yet"
+    line = f"{P}<b>Baselines and targets</b>: {escape(base)}. {escape(aim)}.</p>"
+    both = [m for m in targets if ms.has_value(m.get("baseline"))]
+    shown = [m for m in both if m.get("headline")] or both
+    if shown:
+        items = "".join(
+            f"<li>{escape(str(m.get('name') or ''))}: {escape(_change_text(m, catalog))}</li>"
+            for m in shown[:4]
+        )
+        more = f"<li>and {len(shown) - 4} more</li>" if len(shown) > 4 else ""
+        line += f'<ul style="margin:0.1em 0">{items}{more}</ul>'
+    return line
+
+
+def _reporting_line(measures, names: Mapping[str, str], reporting: Mapping[str, Any]) -> str:
+    owned: dict[str, int] = {}
+    often: dict[str, int] = {}
+    for m in measures:
+        for o in ms.owner_ids(m):
+            owned[o] = owned.get(o, 0) + 1
+        word = FREQUENCY_WORDS.get(m.get("frequency"))
+        if word:
+            often[word] = often.get(word, 0) + 1
+    parts = []
+    if owned:
+        who = [
+            names.get(o, "a former partner")
+            for o, _ in sorted(owned.items(), key=lambda kv: -kv[1])
+        ]
+        shown = who[:3] + ([f"{len(who) - 3} more"] if len(who) > 3 else [])
+        split = [f"{n} {w}" for w, n in sorted(often.items(), key=lambda kv: -kv[1])]
+        how = f": {_listed(split)}" if split else ""
+        parts.append(f"{_count(len(who), 'owner')} collect and report the measures "
+                     f"({_listed(shown)}){how}.")  # fmt: skip
+    unowned = sum(1 for m in measures if not ms.owner_ids(m))
+    if unowned:
+        parts.append(f"{_count(unowned, 'measure')} {'has' if unowned == 1 else 'have'} "
+                     "no owner yet.")  # fmt: skip
+    cadence = FREQUENCY_WORDS.get(reporting.get("cadence"))
+    if cadence:
+        first = reporting.get("first_report")
+        start = f", the first on {review.long_date(first)}" if first else ""
+        parts.append(f"Progress reports go out {cadence}{start}.")
+    if reporting.get("scorecard_where"):
+        parts.append(f"A public scorecard is kept at: {reporting['scorecard_where']}.")
+    if not parts:
+        return f"{P}<b>Reporting</b>: no owners or reporting schedule yet.</p>"
+    return f"{P}<b>Reporting</b>: {escape(' '.join(parts))}</p>"
+
+
+def _sustain_line(plan: PlanStore | PublicPlan) -> str:
+    value = _value(plan, SUSTAINABILITY_SECTION) or {}
+    labels = {level.value: level.label.lower() for level in BLOCK_LEVELS}
+    rated = [
+        f"{name.lower()} {labels[value[f'{key}_rating']]}"
+        for key, name, _ in BLOCKS
+        if value.get(f"{key}_rating") in labels
+    ]
+    parts = [f"Of the four building blocks: {'; '.join(rated)}."] if rated else []
+    resources = _records(plan, RESOURCES_SECTION)
+    if resources:
+        needed = sum(float(r.get("needed") or 0) for r in resources)
+        secured = sum(float(r.get("secured") or 0) for r in resources)
+        gap = max(needed - secured, 0)
+        parts.append(
+            f"Resources: {needed:,.0f} needed, {secured:,.0f} secured"
+            + (f", {gap:,.0f} still to find." if gap else ", all of it covered.")
+        )
+    community, learning = _records(plan, COMMUNITY_SECTION), _records(plan, LEARNING_SECTION)
+    if community:
+        parts.append(f"{_count(len(community), 'event')} to take the plan back to the community.")
+    if learning:
+        parts.append(f"{_count(len(learning), 'learning question')} to review.")
+    if not parts:
+        return f"{P}<b>Sustaining the work</b>: not planned yet.</p>"
+    return f"{P}<b>Sustaining the work</b>: {escape(' '.join(parts))}</p>"
+
+
+def headline_html(plan: PlanStore | PublicPlan, catalog: Catalog) -> str:
+    """The answer first: how many measures of which kind, their baselines and targets, who
+    reports what how often, and how the work will be sustained. Owners are named by
+    organisation or role (the plan's public view), never by a person's contact details."""
+    measures = _records(plan, MEASURES_SECTION)
+    model = logic_model(plan)
+    others = any(
+        _value(plan, s) for s in (REPORTING_SECTION, SUSTAINABILITY_SECTION, RESOURCES_SECTION,
+                                  COMMUNITY_SECTION, LEARNING_SECTION)
+    )  # fmt: skip
+    if not measures and not others:
+        waiting = "" if model is not None else " Step 7 has not approved a logic model yet."
+        return (
+            f'<div class="wb-headline">{BIG}Nothing has been planned in this step yet: no '
+            f"measures, no reporting schedule, no plan to sustain the work.{waiting}</p></div>"
+        )
+    names = {i: n for n, i in owner_choices(plan)}
+    reporting = _value(plan, REPORTING_SECTION) or {}
+    body = (
+        _measures_line(measures, model)
+        + (_targets_line(measures, catalog) if measures else "")
+        + _reporting_line(measures, names, reporting if isinstance(reporting, Mapping) else {})
+        + _sustain_line(plan)
+    )
+    return f'<div class="wb-headline">{body}</div>'
 
 
 # --- the step's views -----------------------------------------------------------------
@@ -314,6 +550,15 @@ class MeasurementAndSustainability(LiveViews):
 
     # -- what the notebook shows --
 
+    def headline_html(self) -> str:
+        """The headline from the plan's public view (the same in edit and view mode)."""
+        public = PublicPlan(self.session.plan, registry.private_paths)
+        return headline_html(public, self.session.catalog)
+
+    def headline(self) -> Live:
+        """The page's opening: what the coalition will measure and how, before any table."""
+        return self._live(lambda: HTML(self.headline_html()))
+
     def coverage(self) -> Live:
         return self._live(lambda: HTML(coverage_html(self.model, self._measures())))
 
@@ -321,8 +566,13 @@ class MeasurementAndSustainability(LiveViews):
         """A button that adds the proposed measures (a list of them in view mode)."""
         local = _value(self.session.plan, LOCAL_DATA_SECTION)
         proposals = ms.propose(self.model, self.session.catalog, self._measures(), local)
-        text = views.paragraph(f"{len(proposals)} measures can be proposed from the logic model.")
-        if self.session.read_only or not proposals:
+        count = len(proposals)
+        text = views.paragraph(
+            f"The logic model suggests {_count(count, 'more measure')} not in the plan yet."
+        )
+        if not count:  # nothing left to propose: the coverage above says so
+            return HTML("")
+        if self.session.read_only:
             return HTML(text)
         button = widgets.Button(description="Add the proposed measures", button_style="primary")
         note = widgets.HTML(text)
@@ -375,7 +625,14 @@ class MeasurementAndSustainability(LiveViews):
                     "No measure with data or a target yet.",
                     self.session.synthetic,
                 )
-            charts = [curve(self.session, m)[0] for m in chosen[:8]]
+            drawn = [m for m in chosen if has_history(self.session, m)]
+            if not drawn:
+                names = "; ".join(str(m.get("name") or "") for m in chosen)
+                return HTML(views.paragraph(
+                    f"The data have no published values of the headline measures ({names}) "
+                    "for this place, so there is no curve to draw."
+                ))  # fmt: skip
+            charts = [curve(self.session, m)[0] for m in drawn[:8]]
             if len(charts) == 1:
                 return charts[0]
             described = " ".join(str(c.to_dict().get("description", "")) for c in charts)
@@ -387,8 +644,8 @@ class MeasurementAndSustainability(LiveViews):
         """Write the measures as CSV and Excel for a performance office (edit mode only)."""
         stakeholders, team = self._people()
         frame = ms.export_frame(self._measures(), self.elements, ms.owner_names(stakeholders, team))
-        if self.session.read_only:
-            return HTML(views.paragraph(f"{len(frame)} measures in the plan."))
+        if self.session.read_only:  # the export is the facilitator's; readers see the table
+            return HTML("")
         paths = export_measures(frame, self.session.output_dir)
         names = ", ".join(p.name for p in paths)
         return HTML(views.paragraph(f"{len(frame)} measures written to {names}, one row each."))

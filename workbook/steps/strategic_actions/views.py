@@ -20,12 +20,133 @@ from workbook.forms.controls import button
 from workbook.forms.keyed import refresh_choices
 from workbook.forms.messages import coloured
 from workbook.forms.static import StaticHTML
+from workbook.plan.public import PublicPlan
 from workbook.session import Session
-from workbook.steps import review
+from workbook.steps import registry, review
 from workbook.steps.strategic_actions import editors
 from workbook.steps.strategic_actions import records as rec
 
 STRENGTHS = {"several": "several sources agree", "one": "one source", "contested": "contested"}
+BIG = '<p style="font-size:1.2em;margin:0.2em 0">'
+
+
+def _count(number: int, word: str, words: str = "") -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {words or word + 's'}"
+
+
+def _names(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [str(r.get("name")) for r in records if isinstance(r, Mapping) and r.get("name")]
+
+
+def _vision_line(plan: rec.Reader) -> str:
+    value = rec.read(plan, rec.VISION_SECTION) or {}
+    adopted = value.get("adopted") if isinstance(value.get("adopted"), dict) else None
+    if not adopted:
+        count = len(rec.drafts(plan))
+        drafts = f" ({_count(count, 'draft')} under discussion)" if count else ""
+        return f"{BIG}No vision has been adopted yet{drafts}.</p>"
+    how = " after a vote" if value.get("vote_id") else ""
+    when = review.long_date(str(adopted.get("date") or ""))
+    return (
+        f"{BIG}<b>Our vision</b>, adopted on {escape(when)}{how}:</p>"
+        '<blockquote style="font-size:1.2em;margin:0.3em 0 0.5em 1em;white-space:pre-wrap">'
+        f"\u201c{escape(str(adopted.get('text') or '').strip())}\u201d</blockquote>"
+    )
+
+
+def _findings_line(plan: rec.Reader) -> str:
+    found, chosen = rec.findings(plan), rec.selected(plan)
+    if not found:
+        return "<p>Step 6 has no findings saved yet, so none has been chosen to act on.</p>"
+    if not chosen:
+        return f"<p>None of Step 6's {_count(len(found), 'finding')} has been chosen yet.</p>"
+    items = "".join(f"<li>{escape(str(f.get('statement') or ''))}</li>" for f, _ in chosen)
+    verb = "goes" if len(chosen) == 1 else "go"
+    return (
+        f'<p style="margin:0.4em 0 0.1em 0"><b>{len(chosen)} of {_count(len(found), "finding")}'
+        f'</b> {verb} forward:</p><ul style="margin:0.1em 0">{items}</ul>'
+    )
+
+
+def _actions_line(toc: Mapping[str, Any], model: Mapping[str, Any], approved: bool) -> str:
+    strategies = _names(model.get("activities") or []) if isinstance(model, Mapping) else []
+    interventions = _names(toc_model.Graph.of(toc).interventions)
+    parts = []
+    if strategies:
+        parts.append(
+            f"<b>{_count(len(strategies), 'strategy', 'strategies')}</b>: "
+            + escape("; ".join(strategies))
+        )
+    if interventions:
+        parts.append(
+            f"<b>{_count(len(interventions), 'intervention')}</b> in the theory of change: "
+            + escape("; ".join(interventions))
+        )
+    if not parts:
+        return "<p>No strategy or intervention has been named yet.</p>"
+    where = "" if approved else " (in the drafts, not approved yet)"
+    return "".join(f'<p style="margin:0.3em 0">{p}{where}.</p>' for p in parts)
+
+
+def _approval_line(plan: rec.Reader, version: Mapping[str, Any] | None) -> str:
+    listed = rec.versions(plan)
+    if version is None:
+        waiting = [v for v in listed if v.get("status") == rec.IN_REVIEW]
+        if waiting:
+            last = max(waiting, key=lambda v: int(v.get("number") or 0))
+            when = review.long_date(str(last.get("submitted_on") or ""))
+            return (
+                f"<p>Theory of change and logic model: <b>not approved yet</b>; version "
+                f"{escape(str(last.get('number')))} was submitted on {escape(when)} and is in "
+                "review.</p>"
+            )
+        return (
+            "<p>Theory of change and logic model: <b>not approved yet</b> (no version has been "
+            "submitted for review).</p>"
+        )
+    when = review.long_date(str(version.get("approved_on") or ""))
+    by = f" by {escape(str(version['approved_by']))}" if version.get("approved_by") else ""
+    later = (
+        " The drafts have changed since; those changes are not approved yet."
+        if rec.draft_changed(plan)
+        else ""
+    )
+    return (
+        f"<p>Theory of change and logic model: <b>version {escape(str(version.get('number')))} "
+        f"approved on {escape(when)}</b>{by}.{later}</p>"
+    )
+
+
+def headline_html(plan: rec.Reader) -> str:
+    """The answer first: the adopted vision, the findings acted on, the strategies and
+    interventions, and which version of the theory of change and logic model is approved.
+
+    Strategies and interventions come from the latest approved version when there is one
+    (what the coalition decided), else from the drafts, said to be drafts.
+    """
+    vision = rec.read(plan, rec.VISION_SECTION) or {}
+    version = rec.latest_approved(plan)
+    if version is not None:
+        shot = version.get("snapshot") or {}
+        toc, model = shot.get("toc") or {}, shot.get("logic_model") or {}
+    else:
+        toc = rec.read(plan, rec.TOC_SECTION) or {}
+        model = rec.read(plan, rec.LOGIC_SECTION) or {}
+    started = (
+        vision.get("adopted") or rec.drafts(plan) or rec.selected(plan) or rec.versions(plan)
+        or toc_model.Graph.of(toc).outcomes or _names(model.get("activities") or [])
+    )  # fmt: skip
+    if not started:
+        body = (
+            f"{BIG}Nothing has been decided in this step yet: no finding chosen to act on, no "
+            "vision adopted, no theory of change or logic model approved.</p>"
+        )
+    else:
+        body = (
+            _vision_line(plan) + _findings_line(plan)
+            + _actions_line(toc, model, version is not None) + _approval_line(plan, version)
+        )  # fmt: skip
+    return f'<div class="wb-headline">{body}</div>'
 
 
 def findings_html(plan: rec.Reader) -> str:
@@ -40,7 +161,14 @@ def findings_html(plan: rec.Reader) -> str:
          "Yes" if f["id"] in chosen else "No", chosen.get(f["id"], ""))
         for f in found
     ]  # fmt: skip
-    return views.paragraph(f"{len(chosen)} of {len(found)} findings go forward.") + views.table(
+    said = (
+        f"{len(chosen)} of {len(found)} findings go forward."
+        if chosen
+        else f"None of the {len(found)} findings has been chosen to go forward yet."
+        if len(found) > 1
+        else "The finding has not been chosen to go forward yet."
+    )
+    return views.paragraph(said) + views.table(
         rows, ["Finding", "Evidence", "Predictors", "Goes forward", "Why"]
     )
 
@@ -50,7 +178,10 @@ def vision_html(plan: rec.Reader) -> str:
     adopted = value.get("adopted") if isinstance(value.get("adopted"), dict) else None
     count = len(rec.drafts(plan))
     if not adopted:
-        return views.paragraph(f"{count} drafts; none adopted yet.")
+        drafted = (
+            f"{count} draft{'s' if count > 1 else ''}; none" if count else "No draft yet; no vision"
+        )
+        return views.paragraph(f"{drafted} adopted yet.")
     how = " after a vote" if value.get("vote_id") else ""
     return (
         views.heading("Our vision", 4)
@@ -121,6 +252,14 @@ class StrategicActions(LiveViews):
         self.adopt_panel = None if read_only else editors.AdoptPanel(store, self.refresh)
         self.approval_panel = None if read_only else editors.ApprovalPanel(store, self.refresh)
         super().__init__(read_only, self.tables)
+
+    def headline_html(self) -> str:
+        """The headline from the plan's public view (the same in edit and view mode)."""
+        return headline_html(PublicPlan(self.session.plan, registry.private_paths))
+
+    def headline(self) -> Live:
+        """The page's opening: what the coalition has decided, before any table."""
+        return self._live(lambda: HTML(self.headline_html()))
 
     def refresh(self) -> None:
         for table in self.tables:
@@ -197,10 +336,11 @@ class StrategicActions(LiveViews):
                 svg = toc_svg(toc, "Theory of change", flagged)
             except DiagramError as exc:
                 return HTML(coloured(str(exc), ERROR))
-            return DiagramView(
-                svg, "The theory of change, from preconditions (bottom) to long-term "
-                "outcomes (top). Outcomes outlined in red have a problem listed below.",
-            )  # fmt: skip
+            caption = ("The theory of change, from preconditions (bottom) to long-term "
+                       "outcomes (top).")  # fmt: skip
+            if flagged:
+                caption += " Outcomes outlined in red have a problem listed below."
+            return DiagramView(svg, caption)
 
         return self._live(build)
 
