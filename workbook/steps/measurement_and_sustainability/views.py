@@ -18,7 +18,7 @@ from workbook.data.catalog import Catalog
 from workbook.display import views
 from workbook.display.charts import nothing_yet
 from workbook.display.html import escape
-from workbook.display.live import Live, LiveViews
+from workbook.display.live import Live, LiveViews, batch_mode
 from workbook.display.measure_charts import funding_gap, turn_the_curve
 from workbook.errors import WorkbookError
 from workbook.forms import (
@@ -75,8 +75,10 @@ def owner_choices(plan: PlanStore | PublicPlan) -> list[tuple[str, str]]:
     """(public name, id) of team members and of stakeholders that accepted."""
     stakeholders = _records(plan, STAKEHOLDERS_SECTION)
     team = _records(plan, TEAM_SECTION)
-    # People by name only for whoever edits the plan; pages for readers name roles.
-    editing = not isinstance(plan, PublicPlan) and not getattr(plan, "read_only", False)
+    # People by name only for whoever edits the plan; pages for readers (dashboards, and
+    # the HTML copies an unattended run writes) name roles.
+    editing = (not isinstance(plan, PublicPlan) and not getattr(plan, "read_only", False)
+               and not batch_mode())  # fmt: skip
     names = ms.owner_names(stakeholders, team, people=editing)
     chosen = [str(t["id"]) for t in team if t.get("id")]
     chosen += [str(s["id"]) for s in stakeholders if s.get("id") and s.get("status") == "accepted"]
