@@ -18,7 +18,7 @@ from workbook.data.qdc import read_qdc, write_qdc
 from workbook.data.transcripts import decode_text, read_transcript
 from workbook.display import qualitative_charts as charts
 from workbook.display import views
-from workbook.display.live import Live, LiveViews, WithFallback
+from workbook.display.live import Live, LiveViews, WithFallback, batch_mode
 from workbook.display.theme import ERROR, SUCCESS
 from workbook.errors import WorkbookError
 from workbook.forms import (
@@ -28,6 +28,7 @@ from workbook.forms import (
 from workbook.forms.controls import button
 from workbook.forms.messages import coloured
 from workbook.session import Session
+from workbook.steps.fuller_picture import headline
 from workbook.steps.fuller_picture.fields import (
     Codebook,
     Excerpts,
@@ -193,6 +194,22 @@ class FullerPicture(LiveViews):
 
     def redact(self, text: str) -> str:
         return qual.redact(text, self.names)
+
+    # -- the page's opening --
+
+    def headline_html(self) -> str:
+        """The answer first: the working groups, who was heard, the findings checked."""
+        place = self.session.jurisdiction
+        return headline.headline_html(
+            place.label if place is not None else None,
+            self.groups_table.records(public=True),
+            self.activities_table.records(public=True),
+            self.findings_table.records(public=True),
+        )
+
+    def headline(self) -> Live:
+        """The page's opening, before any table."""
+        return self._live(lambda: HTML(self.headline_html()))
 
     # -- records as views may show them --
 
@@ -402,8 +419,8 @@ class FullerPicture(LiveViews):
 
     def files(self) -> WithFallback | HTML:
         """Upload a transcript into an activity, import or export the codebook."""
-        if self.read_only:
-            return HTML("")  # nothing to import or export in a page for readers
+        if self.read_only or batch_mode():  # nothing to import or export for readers
+            return HTML("")
         sources = [
             (activity_label(r), str(r["id"])) for r in self.activities_table.records(public=True)
         ]
@@ -545,12 +562,21 @@ class FullerPicture(LiveViews):
             for found in qual.find_identifiers(text, self.names):
                 counts[found.kind] = counts.get(found.kind, 0) + 1
                 rows.append((activity_label(record), found.kind, found.text, found.start))
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        if self.read_only or batch_mode():  # a page for readers: how many, never what
+            if not rows:
+                return HTML("")
+            words = {"email": ("e-mail address", "e-mail addresses"), "name": ("name", "names"),
+                     "phone": ("phone number", "phone numbers")}  # fmt: skip
+            found = ", ".join(
+                f"{n} {words.get(kind, (kind, kind))[n != 1]}" for kind, n in sorted(counts.items())
+            )
+            return HTML(
+                views.paragraph(f"Hidden on this page, from the activities' notes: {found}.")
+            )
         if not rows:
             return HTML(views.paragraph("No e-mail, phone number or listed name in the material."))
-        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         note = views.paragraph(f"Redacted outside edit mode: {summary}.")
-        if self.read_only:
-            return HTML(note)
         return HTML(note + views.table(rows, ["Activity", "Kind", "Found", "At character"]))
 
     def flagged_identifiers(self, text: str) -> HTML:
@@ -659,7 +685,10 @@ class FullerPicture(LiveViews):
     def narratives(self) -> RecordTable:
         return self.narratives_table
 
-    def identifiers(self) -> RecordTable:
+    def identifiers(self) -> RecordTable | HTML:
+        """The team's list of names to redact: an editing tool, left out of readers' pages."""
+        if self.read_only or batch_mode():
+            return HTML("")
         return self.identifiers_table
 
     # -- findings --
