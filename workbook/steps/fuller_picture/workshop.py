@@ -195,6 +195,10 @@ class FullerPicture(LiveViews):
     def redact(self, text: str) -> str:
         return qual.redact(text, self.names)
 
+    def for_readers(self) -> bool:
+        """True in dashboards and in the pages an unattended run writes (HTML copies)."""
+        return self.read_only or batch_mode()
+
     # -- the page's opening --
 
     def headline_html(self) -> str:
@@ -419,7 +423,7 @@ class FullerPicture(LiveViews):
 
     def files(self) -> WithFallback | HTML:
         """Upload a transcript into an activity, import or export the codebook."""
-        if self.read_only or batch_mode():  # nothing to import or export for readers
+        if self.for_readers():  # nothing to import or export for readers
             return HTML("")
         sources = [
             (activity_label(r), str(r["id"])) for r in self.activities_table.records(public=True)
@@ -515,7 +519,7 @@ class FullerPicture(LiveViews):
     def excerpts(self) -> RecordTable | HTML:
         """The excerpts to code in edit mode; in view mode a table whose passages are
         redacted and withheld where the people of the activity did not agree to quotes."""
-        if not self.read_only:
+        if not self.for_readers():
             return self.excerpts_table
         sources = self.sources()
         names = {c["id"]: c.get("name") or c["id"] for c in self.codes()}
@@ -563,7 +567,7 @@ class FullerPicture(LiveViews):
                 counts[found.kind] = counts.get(found.kind, 0) + 1
                 rows.append((activity_label(record), found.kind, found.text, found.start))
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-        if self.read_only or batch_mode():  # a page for readers: how many, never what
+        if self.for_readers():  # a page for readers: how many, never what
             if not rows:
                 return HTML("")
             words = {"email": ("e-mail address", "e-mail addresses"), "name": ("name", "names"),
@@ -635,7 +639,7 @@ class FullerPicture(LiveViews):
         return HTML(views.table(rows, ["Excerpt", "Activity", "Passage", "Memo"]))
 
     def _quote(self, quote: str, source: Mapping[str, Any] | None) -> str:
-        if self.read_only and not qual.quotable(source):
+        if self.for_readers() and not qual.quotable(source):
             return WITHHELD
         return quote
 
@@ -687,7 +691,7 @@ class FullerPicture(LiveViews):
 
     def identifiers(self) -> RecordTable | HTML:
         """The team's list of names to redact: an editing tool, left out of readers' pages."""
-        if self.read_only or batch_mode():
+        if self.for_readers():
             return HTML("")
         return self.identifiers_table
 
