@@ -488,7 +488,7 @@ class FullerPicture(LiveViews):
                 message,
             ]
         )
-        return WithFallback(box, views.paragraph("Files are imported in the live notebook."))
+        return WithFallback(box, "")  # an exported page shows no upload panel
 
     def export_codebook(self, path: str | Path) -> Path:
         """Write the codebook as .qdc (by the file's suffix) or CSV."""
