@@ -95,7 +95,7 @@ def test_a_vote_without_a_decision_says_so(edit_session):
 def test_loving_county_reads_as_plain_sentences(example, real_dir):
     shown = example("48301", str(real_dir)).headline_html()
     assert "<b>Loving County, Texas</b>: the coalition chose 3 predictors" in shown
-    assert "none of its 6 metrics can be compared with the national median here" in shown
+    assert "None of their metrics can be compared with the national median here" in shown
     assert "0 better" not in shown and "of the 0" not in shown
     # The workshop card's pillar summary says the same in words, not zeros.
     assert workshop.pillar_summary(17, 0, 0, 0) == (

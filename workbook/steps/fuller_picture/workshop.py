@@ -94,7 +94,7 @@ class FullerPicture(LiveViews):
             group_fields(self.framework, stakeholders),
             store,
             GROUPS_SECTION,
-            title="Working groups",
+            title="",  # the notebook's section heading names it
             read_only=ro,
             label_field="name",
         )
@@ -102,7 +102,7 @@ class FullerPicture(LiveViews):
             activity_fields(groups),
             store,
             ACTIVITIES_SECTION,
-            title="Engagement activities",
+            title="",  # the notebook's section heading names it
             intro="Who was reached counts people, never names them.",
             read_only=ro,
             label_field="type",
@@ -601,6 +601,8 @@ class FullerPicture(LiveViews):
 
     def frequency(self, by: str = "type") -> Live:
         def build():
+            if not self.excerpt_records():  # the excerpts above say there are none yet
+                return HTML("")
             labels = (
                 TYPE_LABELS
                 if by == "type"
@@ -618,11 +620,14 @@ class FullerPicture(LiveViews):
         return self._live(build)
 
     def cooccurrence(self) -> Live:
-        return self._live(
-            lambda: charts.cooccurrence_heatmap(
-                qual.cooccurrence_long(qual.cooccurrence(self.excerpt_records(), self.codes()))
-            )
-        )
+        def build():
+            excerpts = self.excerpt_records()
+            if not excerpts:  # the excerpts above say there are none yet
+                return HTML("")
+            table = qual.cooccurrence(excerpts, self.codes())
+            return charts.cooccurrence_heatmap(qual.cooccurrence_long(table))
+
+        return self._live(build)
 
     def code_excerpts(self, code_id: str) -> HTML:
         table = qual.code_excerpts(code_id, self.excerpt_records(), self.sources())
@@ -654,6 +659,8 @@ class FullerPicture(LiveViews):
 
     def reach(self) -> HTML:
         table = qual.reach(self.activities_table.records(public=True), TYPE_LABELS)
+        if table.empty:  # the activities' table below says there are none yet
+            return HTML("")
         return HTML(
             views.table(table.values.tolist(), ["Activity type", "Activities", "People reached"])
         )

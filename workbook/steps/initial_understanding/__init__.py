@@ -237,10 +237,8 @@ class InitialUnderstanding(LiveViews):
         votes = saved_votes(self.store)
         vote = latest_vote(votes)
         title = "Points per predictor in the latest vote"
-        if vote is None:
-            return Stack(HTML(views.paragraph("No vote recorded yet.")),
-                         tally_chart(pd.DataFrame(columns=["option", "points", "rank", "tied"]),
-                                     title, self.session.synthetic))  # fmt: skip
+        if vote is None:  # a sentence, not an empty chart
+            return Stack(HTML(views.paragraph("No vote recorded yet.")))
         order = tie_order(self.table()) if not self.table().empty else {}
         ranked = tally(vote["counts"], vote["options"], lambda o: order.get(o, (0, 0, o.lower())))
         chosen = (self.store.get(PRIORITIES_SECTION, public=True).value or {}).get("predictors")

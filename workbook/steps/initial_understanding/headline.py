@@ -123,6 +123,12 @@ def _decision(priorities: Mapping[str, Any], vote: Mapping[str, Any] | None,
     parts.append(f'<p style="font-size:1.1em;margin:0.3em 0">{decided}</p>')
     if str(priorities.get("rationale") or "").strip():
         parts.append(f"<p><b>Why these:</b> {escape(priorities['rationale'])}</p>")
+    if not any(standing.get(p) and standing[p].judged for p in chosen):
+        parts.append(
+            "<p>None of their metrics can be compared with the national median here (values "
+            "missing or rated Weak).</p>"
+        )
+        return parts
     items = "".join(f"<li>{escape(p)}: {escape(standing_words(standing.get(p)))}.</li>"
                     for p in chosen)  # fmt: skip
     parts.append(f"<p>Where the place stands on them:</p><ul>{items}</ul>")
