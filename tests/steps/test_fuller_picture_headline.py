@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from tests.conftest import ROOT
-from workbook.display.live import BATCH_ENV
+from workbook.display.live import BATCH_ENV, static_html
 from workbook.display.pages import editing_only
 from workbook.plan.store import PlanStore, import_plan
 from workbook.session import READ_ONLY_ENV, start
@@ -109,3 +109,11 @@ def test_a_copy_written_by_a_run_shows_no_identifier_nor_unquotable_passage(
     assert "did not agree to be quoted" in excerpts and "[phone]" in excerpts
     with PlanStore.open(plan, read_only=True) as store:  # nothing was written
         assert len(store.get(step6.ACTIVITIES_SECTION).value) == 3
+
+
+def test_an_empty_plan_shows_no_empty_chart_or_table(edit_session):
+    picture = FullerPicture(edit_session(6))
+    assert picture.reach().data == "" and picture.memos().data == ""
+    for view in (picture.frequency("type"), picture.frequency("group_id"),
+                 picture.cooccurrence(), picture.timeline_chart(), picture.network()):  # fmt: skip
+        assert static_html(view.current) == ""

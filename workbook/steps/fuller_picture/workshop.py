@@ -650,6 +650,8 @@ class FullerPicture(LiveViews):
 
     def memos(self) -> HTML:
         table = qual.memos(self.excerpt_records(), self.codes())
+        if table.empty:  # no memo yet: nothing to list
+            return HTML("")
         return HTML(views.table(table.values.tolist(), ["Kind", "About", "Codes", "Memo"]))
 
     def export_memos(self, path: str | Path) -> Path:
@@ -671,14 +673,15 @@ class FullerPicture(LiveViews):
         return self.timeline_table
 
     def timeline_chart(self) -> Live:
-        return self._live(
-            lambda: charts.timeline_chart(
-                pd.DataFrame(
-                    self.timeline_table.records(public=True),
-                    columns=["date", "what", "who", "effect"],
-                )
+        def build():
+            events = self.timeline_table.records(public=True)
+            if not events:  # the timeline's table above says there are none yet
+                return HTML("")
+            return charts.timeline_chart(
+                pd.DataFrame(events, columns=["date", "what", "who", "effect"])
             )
-        )
+
+        return self._live(build)
 
     def relationships(self) -> RecordTable:
         return self.relationships_table
@@ -689,6 +692,8 @@ class FullerPicture(LiveViews):
                 (r.get("from_org"), r.get("to_org"), r.get("kind"))
                 for r in self.relationships_table.records(public=True)
             ]
+            if not rows:  # the relationships' table above says there are none yet
+                return HTML("")
             return charts.network_chart(pd.DataFrame(rows, columns=["source", "target", "kind"]))
 
         return self._live(build)
