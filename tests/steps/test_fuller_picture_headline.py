@@ -107,6 +107,11 @@ def test_a_copy_written_by_a_run_shows_no_identifier_nor_unquotable_passage(
     excerpts = picture.excerpts().data
     assert "I would take vouchers" not in excerpts  # the interview allowed no quotes
     assert "did not agree to be quoted" in excerpts and "[phone]" in excerpts
+    findings = picture.findings().data  # in words, not record ids
+    assert "2 metrics (Affordable homes per household up to 80% of AMI;" in findings
+    assert "3 excerpts (2 from focus groups, 1 from a listening session)" in findings
+    assert "31 people agreed: Add the cost of moving itself." in findings
+    assert "ex046" not in findings and "share_affordable_80_ami" not in findings
     with PlanStore.open(plan, read_only=True) as store:  # nothing was written
         assert len(store.get(step6.ACTIVITIES_SECTION).value) == 3
 

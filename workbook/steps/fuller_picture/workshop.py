@@ -28,6 +28,7 @@ from workbook.forms import (
 from workbook.forms.controls import button
 from workbook.forms.messages import coloured
 from workbook.session import Session
+from workbook.steps import review
 from workbook.steps.fuller_picture import headline
 from workbook.steps.fuller_picture.fields import (
     Codebook,
@@ -60,6 +61,7 @@ from workbook.steps.fuller_picture.sections import (
     PRIORITIES,
     RELATIONSHIPS_SECTION,
     STAKEHOLDERS,
+    STRENGTH_LABELS,
     SUSTAIN_SECTION,
     TIMELINE_SECTION,
     TYPE_LABELS,
@@ -709,8 +711,85 @@ class FullerPicture(LiveViews):
 
     # -- findings --
 
-    def findings(self) -> RecordTable:
-        return self.findings_table
+    def findings(self) -> RecordTable | HTML:
+        """The findings form in the editing notebook; for readers, a table in words."""
+        if not self.for_readers():
+            return self.findings_table
+        rows = self.findings_table.records(public=True)
+        if not rows:
+            return HTML(views.paragraph("No findings drafted yet."))
+        return HTML(
+            views.table(
+                [self._finding_row(f) for f in rows],
+                ["Finding", "Evidence", "Strength", "Groups it concerns",
+                 "What community members said back", "Revisions"],
+            )
+        )  # fmt: skip
+
+    def _evidence_words(self, evidence: Any) -> str:
+        """'2 metrics (A; B); 1 local measure (C); 3 excerpts (2 focus group, 1 interview)'."""
+        items = [e for e in evidence or [] if isinstance(e, Mapping)]
+        catalog = self.session.catalog
+        measures = {
+            f"{d.get('id')}/{m.get('id')}": str(m.get("name") or "")
+            for d in self.store.get(LOCAL_DATA, public=True).value or []
+            if isinstance(d, Mapping)
+            for m in d.get("measures") or []
+            if isinstance(m, Mapping)
+        }
+        excerpts = {str(e["id"]): e for e in self.excerpt_records() if e.get("id")}
+        sources = self.sources()
+        metrics = [catalog[e["ref"]].name for e in items
+                   if e.get("kind") == "metric" and e.get("ref") in catalog]  # fmt: skip
+        local = [measures.get(str(e.get("ref")), "a local measure") for e in items
+                 if e.get("kind") == "local"]  # fmt: skip
+        heard: dict[str, int] = {}
+        for e in items:
+            if e.get("kind") == "excerpt":
+                excerpt = excerpts.get(str(e.get("ref"))) or {}
+                kind = (sources.get(str(excerpt.get("source"))) or {}).get("type")
+                label = TYPE_LABELS.get(str(kind), "activity").lower()
+                heard[label] = heard.get(label, 0) + 1
+        parts = []
+        if metrics:
+            parts.append(f"{len(metrics)} metric{'s' if len(metrics) > 1 else ''} "
+                         f"({'; '.join(metrics)})")  # fmt: skip
+        if local:
+            parts.append(f"{len(local)} local measure{'s' if len(local) > 1 else ''} "
+                         f"({'; '.join(local)})")  # fmt: skip
+        if heard:
+            total = sum(heard.values())
+            where = ", ".join(
+                f"{n} from {'an' if kind[:1] in 'aeiou' else 'a'} {kind}" if n == 1
+                else f"{n} from {kind}s"
+                for kind, n in heard.items()
+            )  # fmt: skip
+            parts.append(f"{total} excerpt{'s' if total > 1 else ''} ({where})")
+        return "; ".join(parts) or "-"
+
+    def _finding_row(self, finding: Mapping[str, Any]) -> tuple[str, ...]:
+        follow = finding.get("follow_up") or {}
+        said = ""
+        if isinstance(follow, Mapping) and follow.get("response"):
+            people = follow.get("people")
+            who = f"{people} people" if isinstance(people, int | float) and people else "People"
+            response = headline.RESPONSES.get(str(follow["response"]), "answered")
+            comment = str(follow.get("comments") or "").strip()
+            said = f"{who} {response}" + (f": {comment}" if comment else ".")
+        revisions = "; ".join(
+            f"{review.long_date(str(r.get('date') or ''))}: {r.get('reason') or ''} "
+            f"(was: {r.get('before') or ''})"
+            for r in finding.get("revisions") or []
+            if isinstance(r, Mapping)
+        )
+        return (  # the findings' own title is the notebook's section heading
+            str(finding.get("statement") or ""),
+            self._evidence_words(finding.get("evidence")),
+            STRENGTH_LABELS.get(str(finding.get("strength")), "-"),
+            ", ".join(listed(finding.get("groups"))) or "-",
+            said or "Not taken back yet.",
+            revisions or "-",
+        )
 
     def follow_up(
         self, finding_id: str, response: str, comments: str = "", people: int | None = None
