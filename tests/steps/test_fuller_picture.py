@@ -573,6 +573,10 @@ def test_notebook_in_edit_and_view_mode_shows_no_raw_transcript_or_identifier(pi
     picture.store.close()
     out = run_step(tmp_path / "edit", path, steps="6")
     assert "Households waiting" in outputs(out / "06_fuller_picture.ipynb")
+    # A run's HTML copy is a page for readers too: counts of identifiers, never them.
+    copy = (out / "06_fuller_picture.html").read_text(encoding="utf-8")
+    assert "Maria Lopez" not in copy and "555-013-2288" not in copy
+    assert "maria@example.org" not in copy and "Unquotable words" not in copy
     env = {**os.environ, READ_ONLY_ENV: "1"}
     viewed = run_step(tmp_path / "view", path, steps="6", env=env)
     text = outputs(viewed / "06_fuller_picture.ipynb")
@@ -633,7 +637,8 @@ def test_identifiers_in_the_material_are_listed_only_in_edit_mode(picture, monke
     monkeypatch.setenv(READ_ONLY_ENV, "1")
     viewed = FullerPicture(start(6, "98031", plan_path=str(path), show=False))
     counts = viewed.identifiers_found().data
-    assert "Redacted outside edit mode" in counts and "maria@example.org" not in counts
+    assert "Hidden on this page" in counts and "1 e-mail address, 1 name" in counts
+    assert "maria@example.org" not in counts
     assert "Maria" not in viewed.excerpts().data
 
 

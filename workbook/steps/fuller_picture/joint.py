@@ -112,7 +112,11 @@ def joint_html(table: pd.DataFrame) -> str:
             ("Local data", r.local),
             ("Themes", r.themes),
             ("In their words", quotes),
-            ("Findings", "; ".join(r.findings) or "None yet."),
+            (
+                "Findings",
+                " ".join(f if f.endswith((".", "!", "?")) else f"{f}." for f in r.findings)
+                or "None yet.",
+            ),  # fmt: skip
         ]
         parts.append(views.heading(r.predictor, 4) + views.table(rows, ["", ""]))
     return "".join(parts)

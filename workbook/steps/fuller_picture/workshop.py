@@ -18,7 +18,7 @@ from workbook.data.qdc import read_qdc, write_qdc
 from workbook.data.transcripts import decode_text, read_transcript
 from workbook.display import qualitative_charts as charts
 from workbook.display import views
-from workbook.display.live import Live, LiveViews, WithFallback
+from workbook.display.live import Live, LiveViews, WithFallback, batch_mode
 from workbook.display.theme import ERROR, SUCCESS
 from workbook.errors import WorkbookError
 from workbook.forms import (
@@ -28,6 +28,8 @@ from workbook.forms import (
 from workbook.forms.controls import button
 from workbook.forms.messages import coloured
 from workbook.session import Session
+from workbook.steps import review
+from workbook.steps.fuller_picture import headline
 from workbook.steps.fuller_picture.fields import (
     Codebook,
     Excerpts,
@@ -59,6 +61,7 @@ from workbook.steps.fuller_picture.sections import (
     PRIORITIES,
     RELATIONSHIPS_SECTION,
     STAKEHOLDERS,
+    STRENGTH_LABELS,
     SUSTAIN_SECTION,
     TIMELINE_SECTION,
     TYPE_LABELS,
@@ -93,7 +96,7 @@ class FullerPicture(LiveViews):
             group_fields(self.framework, stakeholders),
             store,
             GROUPS_SECTION,
-            title="Working groups",
+            title="",  # the notebook's section heading names it
             read_only=ro,
             label_field="name",
         )
@@ -101,7 +104,7 @@ class FullerPicture(LiveViews):
             activity_fields(groups),
             store,
             ACTIVITIES_SECTION,
-            title="Engagement activities",
+            title="",  # the notebook's section heading names it
             intro="Who was reached counts people, never names them.",
             read_only=ro,
             label_field="type",
@@ -193,6 +196,26 @@ class FullerPicture(LiveViews):
 
     def redact(self, text: str) -> str:
         return qual.redact(text, self.names)
+
+    def for_readers(self) -> bool:
+        """True in dashboards and in the pages an unattended run writes (HTML copies)."""
+        return self.read_only or batch_mode()
+
+    # -- the page's opening --
+
+    def headline_html(self) -> str:
+        """The answer first: the working groups, who was heard, the findings checked."""
+        place = self.session.jurisdiction
+        return headline.headline_html(
+            place.label if place is not None else None,
+            self.groups_table.records(public=True),
+            self.activities_table.records(public=True),
+            self.findings_table.records(public=True),
+        )
+
+    def headline(self) -> Live:
+        """The page's opening, before any table."""
+        return self._live(lambda: HTML(self.headline_html()))
 
     # -- records as views may show them --
 
@@ -402,8 +425,8 @@ class FullerPicture(LiveViews):
 
     def files(self) -> WithFallback | HTML:
         """Upload a transcript into an activity, import or export the codebook."""
-        if self.read_only:
-            return HTML("")  # nothing to import or export in a page for readers
+        if self.for_readers():  # nothing to import or export for readers
+            return HTML("")
         sources = [
             (activity_label(r), str(r["id"])) for r in self.activities_table.records(public=True)
         ]
@@ -467,7 +490,7 @@ class FullerPicture(LiveViews):
                 message,
             ]
         )
-        return WithFallback(box, views.paragraph("Files are imported in the live notebook."))
+        return WithFallback(box, "")  # an exported page shows no upload panel
 
     def export_codebook(self, path: str | Path) -> Path:
         """Write the codebook as .qdc (by the file's suffix) or CSV."""
@@ -498,7 +521,7 @@ class FullerPicture(LiveViews):
     def excerpts(self) -> RecordTable | HTML:
         """The excerpts to code in edit mode; in view mode a table whose passages are
         redacted and withheld where the people of the activity did not agree to quotes."""
-        if not self.read_only:
+        if not self.for_readers():
             return self.excerpts_table
         sources = self.sources()
         names = {c["id"]: c.get("name") or c["id"] for c in self.codes()}
@@ -545,12 +568,21 @@ class FullerPicture(LiveViews):
             for found in qual.find_identifiers(text, self.names):
                 counts[found.kind] = counts.get(found.kind, 0) + 1
                 rows.append((activity_label(record), found.kind, found.text, found.start))
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        if self.for_readers():  # a page for readers: how many, never what
+            if not rows:
+                return HTML("")
+            words = {"email": ("e-mail address", "e-mail addresses"), "name": ("name", "names"),
+                     "phone": ("phone number", "phone numbers")}  # fmt: skip
+            found = ", ".join(
+                f"{n} {words.get(kind, (kind, kind))[n != 1]}" for kind, n in sorted(counts.items())
+            )
+            return HTML(
+                views.paragraph(f"Hidden on this page, from the activities' notes: {found}.")
+            )
         if not rows:
             return HTML(views.paragraph("No e-mail, phone number or listed name in the material."))
-        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         note = views.paragraph(f"Redacted outside edit mode: {summary}.")
-        if self.read_only:
-            return HTML(note)
         return HTML(note + views.table(rows, ["Activity", "Kind", "Found", "At character"]))
 
     def flagged_identifiers(self, text: str) -> HTML:
@@ -571,6 +603,8 @@ class FullerPicture(LiveViews):
 
     def frequency(self, by: str = "type") -> Live:
         def build():
+            if not self.excerpt_records():  # the excerpts above say there are none yet
+                return HTML("")
             labels = (
                 TYPE_LABELS
                 if by == "type"
@@ -588,11 +622,14 @@ class FullerPicture(LiveViews):
         return self._live(build)
 
     def cooccurrence(self) -> Live:
-        return self._live(
-            lambda: charts.cooccurrence_heatmap(
-                qual.cooccurrence_long(qual.cooccurrence(self.excerpt_records(), self.codes()))
-            )
-        )
+        def build():
+            excerpts = self.excerpt_records()
+            if not excerpts:  # the excerpts above say there are none yet
+                return HTML("")
+            table = qual.cooccurrence(excerpts, self.codes())
+            return charts.cooccurrence_heatmap(qual.cooccurrence_long(table))
+
+        return self._live(build)
 
     def code_excerpts(self, code_id: str) -> HTML:
         table = qual.code_excerpts(code_id, self.excerpt_records(), self.sources())
@@ -609,12 +646,14 @@ class FullerPicture(LiveViews):
         return HTML(views.table(rows, ["Excerpt", "Activity", "Passage", "Memo"]))
 
     def _quote(self, quote: str, source: Mapping[str, Any] | None) -> str:
-        if self.read_only and not qual.quotable(source):
+        if self.for_readers() and not qual.quotable(source):
             return WITHHELD
         return quote
 
     def memos(self) -> HTML:
         table = qual.memos(self.excerpt_records(), self.codes())
+        if table.empty:  # no memo yet: nothing to list
+            return HTML("")
         return HTML(views.table(table.values.tolist(), ["Kind", "About", "Codes", "Memo"]))
 
     def export_memos(self, path: str | Path) -> Path:
@@ -624,6 +663,8 @@ class FullerPicture(LiveViews):
 
     def reach(self) -> HTML:
         table = qual.reach(self.activities_table.records(public=True), TYPE_LABELS)
+        if table.empty:  # the activities' table below says there are none yet
+            return HTML("")
         return HTML(
             views.table(table.values.tolist(), ["Activity type", "Activities", "People reached"])
         )
@@ -634,14 +675,15 @@ class FullerPicture(LiveViews):
         return self.timeline_table
 
     def timeline_chart(self) -> Live:
-        return self._live(
-            lambda: charts.timeline_chart(
-                pd.DataFrame(
-                    self.timeline_table.records(public=True),
-                    columns=["date", "what", "who", "effect"],
-                )
+        def build():
+            events = self.timeline_table.records(public=True)
+            if not events:  # the timeline's table above says there are none yet
+                return HTML("")
+            return charts.timeline_chart(
+                pd.DataFrame(events, columns=["date", "what", "who", "effect"])
             )
-        )
+
+        return self._live(build)
 
     def relationships(self) -> RecordTable:
         return self.relationships_table
@@ -652,6 +694,8 @@ class FullerPicture(LiveViews):
                 (r.get("from_org"), r.get("to_org"), r.get("kind"))
                 for r in self.relationships_table.records(public=True)
             ]
+            if not rows:  # the relationships' table above says there are none yet
+                return HTML("")
             return charts.network_chart(pd.DataFrame(rows, columns=["source", "target", "kind"]))
 
         return self._live(build)
@@ -659,13 +703,93 @@ class FullerPicture(LiveViews):
     def narratives(self) -> RecordTable:
         return self.narratives_table
 
-    def identifiers(self) -> RecordTable:
+    def identifiers(self) -> RecordTable | HTML:
+        """The team's list of names to redact: an editing tool, left out of readers' pages."""
+        if self.for_readers():
+            return HTML("")
         return self.identifiers_table
 
     # -- findings --
 
-    def findings(self) -> RecordTable:
-        return self.findings_table
+    def findings(self) -> RecordTable | HTML:
+        """The findings form in the editing notebook; for readers, a table in words."""
+        if not self.for_readers():
+            return self.findings_table
+        rows = self.findings_table.records(public=True)
+        if not rows:
+            return HTML(views.paragraph("No findings drafted yet."))
+        return HTML(
+            views.table(
+                [self._finding_row(f) for f in rows],
+                ["Finding", "Evidence", "Strength", "Groups it concerns",
+                 "What community members said back", "Revisions"],
+            )
+        )  # fmt: skip
+
+    def _evidence_words(self, evidence: Any) -> str:
+        """'2 metrics (A; B); 1 local measure (C); 3 excerpts (2 focus group, 1 interview)'."""
+        items = [e for e in evidence or [] if isinstance(e, Mapping)]
+        catalog = self.session.catalog
+        measures = {
+            f"{d.get('id')}/{m.get('id')}": str(m.get("name") or "")
+            for d in self.store.get(LOCAL_DATA, public=True).value or []
+            if isinstance(d, Mapping)
+            for m in d.get("measures") or []
+            if isinstance(m, Mapping)
+        }
+        excerpts = {str(e["id"]): e for e in self.excerpt_records() if e.get("id")}
+        sources = self.sources()
+        metrics = [catalog[e["ref"]].name for e in items
+                   if e.get("kind") == "metric" and e.get("ref") in catalog]  # fmt: skip
+        local = [measures.get(str(e.get("ref")), "a local measure") for e in items
+                 if e.get("kind") == "local"]  # fmt: skip
+        heard: dict[str, int] = {}
+        for e in items:
+            if e.get("kind") == "excerpt":
+                excerpt = excerpts.get(str(e.get("ref"))) or {}
+                kind = (sources.get(str(excerpt.get("source"))) or {}).get("type")
+                label = TYPE_LABELS.get(str(kind), "activity").lower()
+                heard[label] = heard.get(label, 0) + 1
+        parts = []
+        if metrics:
+            parts.append(f"{len(metrics)} metric{'s' if len(metrics) > 1 else ''} "
+                         f"({'; '.join(metrics)})")  # fmt: skip
+        if local:
+            parts.append(f"{len(local)} local measure{'s' if len(local) > 1 else ''} "
+                         f"({'; '.join(local)})")  # fmt: skip
+        if heard:
+            total = sum(heard.values())
+            where = ", ".join(
+                f"{n} from {'an' if kind[:1] in 'aeiou' else 'a'} {kind}" if n == 1
+                else f"{n} from {kind}s"
+                for kind, n in heard.items()
+            )  # fmt: skip
+            parts.append(f"{total} excerpt{'s' if total > 1 else ''} ({where})")
+        return "; ".join(parts) or "-"
+
+    def _finding_row(self, finding: Mapping[str, Any]) -> tuple[str, ...]:
+        follow = finding.get("follow_up") or {}
+        said = ""
+        if isinstance(follow, Mapping) and follow.get("response"):
+            people = follow.get("people")
+            who = f"{people} people" if isinstance(people, int | float) and people else "People"
+            response = headline.RESPONSES.get(str(follow["response"]), "answered")
+            comment = str(follow.get("comments") or "").strip()
+            said = f"{who} {response}" + (f": {comment}" if comment else ".")
+        revisions = "; ".join(
+            f"{review.long_date(str(r.get('date') or ''))}: {r.get('reason') or ''} "
+            f"(was: {r.get('before') or ''})"
+            for r in finding.get("revisions") or []
+            if isinstance(r, Mapping)
+        )
+        return (  # the findings' own title is the notebook's section heading
+            str(finding.get("statement") or ""),
+            self._evidence_words(finding.get("evidence")),
+            STRENGTH_LABELS.get(str(finding.get("strength")), "-"),
+            ", ".join(listed(finding.get("groups"))) or "-",
+            said or "Not taken back yet.",
+            revisions or "-",
+        )
 
     def follow_up(
         self, finding_id: str, response: str, comments: str = "", people: int | None = None

@@ -33,6 +33,7 @@ from workbook.display.vote_charts import tally_chart
 from workbook.plan.public import PublicPlan
 from workbook.session import Session
 from workbook.steps import registry, review
+from workbook.steps.initial_understanding import headline
 from workbook.steps.initial_understanding.votes import (
     DEFAULT_QUESTION,
     MAX_PRIORITIES,
@@ -170,6 +171,24 @@ class InitialUnderstanding(LiveViews):
 
     # -- what the notebook shows --
 
+    def headline_html(self) -> str:
+        """The answer first: the priorities chosen, by what vote, why, and the local data."""
+        place = self.session.jurisdiction
+        table = self.comparison.table if self.comparison is not None else None
+        return headline.headline_html(
+            place.label if place is not None else None,
+            self.store.get(PRIORITIES_SECTION, public=True).value,
+            saved_votes(self.store),
+            self._section(SOURCES_SECTION),
+            self._section(LOCAL_DATA_SECTION),
+            self._section(FINDINGS_SECTION),
+            headline.standings(table, self.session.catalog),
+        )
+
+    def headline(self) -> Live:
+        """The page's opening, before any table (redrawn after a vote or decision)."""
+        return self._live(lambda: HTML(plain_dollars(self.headline_html())))
+
     def workshop(self):
         """One pillar per screen, large type, with Step 2's insights and a notes box."""
         screens = Workshop(
@@ -199,13 +218,13 @@ class InitialUnderstanding(LiveViews):
     def vote_entry(self):
         """Type in the dots off the wall chart, or import a CSV of counts (edit mode)."""
         if self.session.read_only:
-            return HTML(views.paragraph("Votes are typed in or imported in edit mode."))
+            return HTML("")  # readers see the tally below, not the typing form
         return VoteEntry(self.store, self.predictor_names(), on_saved=self.refresh).widget()
 
     def live_ballot(self):
         """Open a dot ballot of the predictors on the room's phones; take its result in."""
         if self.session.read_only:
-            return HTML(views.paragraph("Live ballots are opened in edit mode."))
+            return HTML("")  # readers see the tally below, not the ballot
         return LiveBallot(self.session, self.predictor_names(), on_saved=self.refresh).widget()
 
     def receive_vote(self, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -218,10 +237,8 @@ class InitialUnderstanding(LiveViews):
         votes = saved_votes(self.store)
         vote = latest_vote(votes)
         title = "Points per predictor in the latest vote"
-        if vote is None:
-            return Stack(HTML(views.paragraph("No vote recorded yet.")),
-                         tally_chart(pd.DataFrame(columns=["option", "points", "rank", "tied"]),
-                                     title, self.session.synthetic))  # fmt: skip
+        if vote is None:  # a sentence, not an empty chart
+            return Stack(HTML(views.paragraph("No vote recorded yet.")))
         order = tie_order(self.table()) if not self.table().empty else {}
         ranked = tally(vote["counts"], vote["options"], lambda o: order.get(o, (0, 0, o.lower())))
         chosen = (self.store.get(PRIORITIES_SECTION, public=True).value or {}).get("predictors")

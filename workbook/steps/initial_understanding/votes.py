@@ -221,7 +221,7 @@ class VoteEntry:
                          "above apply to it too."),
             widgets.HBox([self.upload, self.import_button]), self.message,
         ])  # fmt: skip
-        return WithFallback(panel, "<p>Votes are typed in or imported in edit mode.</p>")
+        return WithFallback(panel, "")  # a page for readers shows the tally, not the form
 
 
 # --- a live ballot from the room's phones -------------------------------------------------
@@ -305,7 +305,7 @@ class LiveBallot:
             self.question, widgets.HBox([self.dots, self.stacking]),
             widgets.HBox([self.open_button, self.take_button]), self.message, self.panel,
         ])  # fmt: skip
-        return WithFallback(panel, "<p>Live ballots are opened in edit mode.</p>")
+        return WithFallback(panel, "")  # a page for readers shows the tally, not the ballot
 
 
 # --- the decision -------------------------------------------------------------------------

@@ -158,6 +158,27 @@ def _metric_card(row: Mapping[str, Any], catalog: Catalog, insights: Sequence[Ma
     )
 
 
+def pillar_summary(metrics: int, better: int, worse: int, similar: int) -> str:
+    """'17 metrics; against the national median, 10 worse, 2 better.' in plain words."""
+    count = "1 metric" if metrics == 1 else f"{metrics} metrics"
+    judged = better + worse + similar
+    if not metrics:
+        return "No metric of this pillar is given for this place."
+    if not judged:
+        return (
+            f"{count}; none can be compared with the national median here (values missing, "
+            "rated Weak, or with no better direction)."
+        )
+    parts = ", ".join(
+        f"{n} {word}"
+        for n, word in ((worse, "worse"), (better, "better"), (similar, "similar"))
+        if n
+    )
+    rest = metrics - judged
+    other = f"; the other {rest} cannot be compared" if rest else ""
+    return f"{count}; against the national median: {parts}{other}."
+
+
 def pillar_screen_html(
     pillar: Mapping[str, Any],
     comparison: pd.DataFrame,
@@ -179,10 +200,7 @@ def pillar_screen_html(
     judged = rows[rows["vs_nation"].isin(["better", "worse", "similar"])]
     better = int((judged["vs_nation"] == "better").sum())
     worse = int((judged["vs_nation"] == "worse").sum())
-    summary = (
-        f"{len(rows)} metrics; against the national median {better} better and {worse} worse "
-        f"of the {len(judged)} that can be judged."
-    )
+    summary = pillar_summary(len(rows), better, worse, len(judged) - better - worse)
     side = (
         "".join(_insight_line(r) for r in beside)
         if beside
