@@ -340,7 +340,7 @@ def test_step9_on_the_example_plan_in_edit_and_view_mode(tmp_path):
     assert "nothing in the plan has been changed" in shown
     assert "Version 1 (draft)" in shown and "map-fact-sheet.pdf" in shown
     # The opening tells of the draft this run built, as the page's end does.
-    opening = shown[shown.index('class="wb-headline"'):].split("</div>")[0]
+    opening = shown[shown.index('class="wb-headline"') :].split("</div>")[0]
     assert "1 draft has been built" in opening
     assert "no version of it has been built" not in shown
     files = {p.name for p in out.glob("map*")}
