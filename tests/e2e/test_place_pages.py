@@ -8,7 +8,8 @@ $WORKBOOK_ARTIFACTS as ``{copy|dashboard}-{key}-stepNN.png``) and checked for wh
 reader would notice: the browser title names the step and the place; no notebook
 leftovers or server paths; no error notice; nothing private; every chart fits the width
 it is given and the page does not scroll sideways; the browser console has no warning or
-error (Voila's page included: workbook/serve/widgets.py).
+error (Voila's page included: workbook/serve/widgets.py); and the steps that decide
+something open with the answer in words (``.wb-headline``) on the first screen.
 
 The places run one after the other on one worker (``xdist_group``): one plan, one set of
 copies and one server alive at a time.
@@ -46,6 +47,13 @@ LEFTOVERS = [re.escape(words) for words in NOTEBOOK_WORDS] + [
     r"\bNone\b(?! yet)", r"\bnan\b", r"\bNaN\b", r"\bundefined\b",
 ]  # fmt: skip
 SIDEWAYS_JS = "() => document.documentElement.scrollWidth - window.innerWidth"
+# Where the page's opening answer starts (px from the top), and its words.
+HEADLINE_JS = """() => { const h = document.querySelector('.wb-headline');
+  return h ? [h.getBoundingClientRect().top + window.scrollY, h.innerText] : null; }"""
+# Steps whose page opens with the answer in words (Steps 1, 3 and 4 open with the
+# framework, the readiness judgement and the coalition's register).
+HEADLINED = (2, 5, 6, 7, 8, 9, 10)
+FIRST_SCREEN = 720
 
 browser = test_browser.browser
 
@@ -94,7 +102,8 @@ def open_page(place: dict, browser, artifacts: Path, where: str, number: int) ->
     charts = copy.read_text(encoding="utf-8").count('class="wb-chart"')
     url = copy.as_uri() if where == "copy" else f"{place['base']}/voila/render/{name}"
     shot = artifacts / f"{where}-{place['key']}-step{number:02d}.png"
-    page = Page(browser, url, charts, shot, measure={"sideways": SIDEWAYS_JS})
+    page = Page(browser, url, charts, shot,
+                measure={"sideways": SIDEWAYS_JS, "headline": HEADLINE_JS})  # fmt: skip
     assert shot.stat().st_size > 20_000
     return page
 
@@ -106,6 +115,11 @@ def test_every_page_reads_as_a_report(place, browser, artifacts, where, number):
     label = PLACES[place["key"]]
     assert page.title == f"Step {number}: {registry.step(number).title}: {label}"
     assert label in page.text
+    if number in HEADLINED:  # the answer on the first screen, naming the place
+        assert page.measured["headline"] is not None, f"no opening answer on step {number}"
+        top, words = page.measured["headline"]
+        assert top < FIRST_SCREEN - 100, f"step {number}'s answer starts at {top:.0f} px"
+        assert label.split(",")[0] in words
     found = [pattern for pattern in LEFTOVERS if re.search(pattern, page.text)]
     assert found == [], f"{found} on the {where} of step {number} for {label}"
     assert str(place["out"]) not in page.text

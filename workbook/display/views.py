@@ -55,3 +55,11 @@ def year_ranges(years: Sequence[int]) -> str:
         else:
             spans.append([year, year])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def place_first(headline: str, place: object) -> str:
+    """A page's opening (``<div class="wb-headline">...``) led by the place it is about."""
+    if place is None:
+        return headline
+    lead = f'<p class="wb-headline-place"><b>{escape(str(place))}</b></p>'
+    return headline.replace('<div class="wb-headline">', '<div class="wb-headline">' + lead, 1)

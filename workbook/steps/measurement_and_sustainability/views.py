@@ -555,7 +555,11 @@ class MeasurementAndSustainability(LiveViews):
     def headline_html(self) -> str:
         """The headline from the plan's public view (the same in edit and view mode)."""
         public = PublicPlan(self.session.plan, registry.private_paths)
-        return headline_html(public, self.session.catalog)
+        place = self.session.jurisdiction
+        return views.place_first(
+            headline_html(public, self.session.catalog),
+            place.label if place is not None else None,
+        )
 
     def headline(self) -> Live:
         """The page's opening: what the coalition will measure and how, before any table."""

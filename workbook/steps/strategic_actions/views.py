@@ -255,7 +255,11 @@ class StrategicActions(LiveViews):
 
     def headline_html(self) -> str:
         """The headline from the plan's public view (the same in edit and view mode)."""
-        return headline_html(PublicPlan(self.session.plan, registry.private_paths))
+        place = self.session.jurisdiction
+        return views.place_first(
+            headline_html(PublicPlan(self.session.plan, registry.private_paths)),
+            place.label if place is not None else None,
+        )
 
     def headline(self) -> Live:
         """The page's opening: what the coalition has decided, before any table."""
