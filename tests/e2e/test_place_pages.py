@@ -41,10 +41,11 @@ PLACES = {
     "4260000": "Philadelphia city, Pennsylvania",
 }
 # What an unfinished page or a notebook shows and a report must not: notebook hints,
-# empty counters, a chooser's prompt with no chooser, Python's and JavaScript's blanks.
+# empty counters, a chooser's prompt with no chooser, Python's and JavaScript's blanks
+# ("None" as a value, not the English word: "None of the metrics ...").
 LEFTOVERS = [re.escape(words) for words in NOTEBOOK_WORDS] + [
     r"(?<![\d,])0 records", "Not saved yet", "Choose a metric", "/tmp/",
-    r"\bNone\b(?! yet)", r"\bnan\b", r"\bNaN\b", r"\bundefined\b",
+    r"\bNone\b(?! \w)", r"\bnan\b", r"\bNaN\b", r"\bundefined\b",
 ]  # fmt: skip
 SIDEWAYS_JS = "() => document.documentElement.scrollWidth - window.innerWidth"
 # Where the page's opening answer starts (px from the top), and its words.
