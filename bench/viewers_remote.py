@@ -17,7 +17,9 @@ configuration the README advises for a link shared with an audience.
 
 Run by hand: ``python bench/viewers_remote.py [DATA_FOLDER] [JURISDICTION] [VIEWERS]
 [ROUNDS]`` (default: the real data, Los Angeles County, 20 viewers, 10 rounds); prints
-figures, asserts nothing.
+figures, asserts nothing. ``BENCH_VOILA_OPTIONS`` adds options to the server's command
+line (e.g. ``--VoilaKernelManager.fill_delay=120``: the pool refills two minutes after
+the crowd, not while it loads).
 """
 
 from __future__ import annotations
@@ -81,13 +83,16 @@ async def light_viewer(
     from tornado.httpclient import AsyncHTTPClient, HTTPRequest
     from tornado.websocket import websocket_connect
 
-    client = AsyncHTTPClient(max_clients=6)  # a browser's connections per host
+    # A browser of its own: six connections to the host, its own queue.
+    client = AsyncHTTPClient(force_instance=True, max_clients=6)
     started = time.perf_counter()
     page = await client.fetch(url, request_timeout=600)
     html = page.body.decode("utf-8", "replace")
     kernel = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', html).group(1)
     cookie = "; ".join(c.split(";")[0] for c in page.headers.get_list("Set-Cookie"))
-    await asyncio.gather(*(client.fetch(f, request_timeout=600) for f in files))
+    await asyncio.gather(
+        *(client.fetch(f, connect_timeout=600, request_timeout=600) for f in files)
+    )
     session = uuid.uuid4().hex
     ws_url = base.replace("http", "ws") + f"/api/kernels/{kernel}/channels?session_id={session}"
     connection = await websocket_connect(HTTPRequest(ws_url, headers={"Cookie": cookie}))
@@ -171,7 +176,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="wb-viewers-remote-"))
     folder = work / "site"
     limit = f"--DashboardKernelManager.max_kernels={2 * viewers + 16}"
-    server, base = start(data, key, folder, [limit], ready={2: viewers})
+    extra = [limit, *os.environ.get("BENCH_VOILA_OPTIONS", "").split()]
+    server, base = start(data, key, folder, extra, ready={2: viewers})
     log = work / f"{folder.name}.log"
     url = f"{base}/voila/render/{STEP2}"
     print(f"Step 2 dashboard, {viewers} viewers at once on their own machines, {key}, "
