@@ -96,14 +96,6 @@ def seed_plan(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = os.environ.get("WORKBOOK_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("dashboard-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
 def plan(tmp_path_factory) -> dict:
     """The seeded plan: its path, its bytes' digest and the strings only its owners see."""
     path = seed_plan(tmp_path_factory.mktemp("plan") / "plan.sqlite")

@@ -47,14 +47,6 @@ LINKS_JS = """() => Array.from(document.querySelectorAll('a[href^="#"]'))
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = os.environ.get("WORKBOOK_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("page-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
 def example(tmp_path_factory) -> dict:
     """The example plan imported, and Steps 1, 3 and 4 run on it (the HTML copies)."""
     from workbook.plan.store import import_plan

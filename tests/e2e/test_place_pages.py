@@ -59,14 +59,6 @@ FIRST_SCREEN = 720
 browser = test_browser.browser
 
 
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = os.environ.get("WORKBOOK_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("place-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @pytest.fixture(scope="module", params=list(PLACES))
 def place(request, tmp_path_factory, real_dir) -> dict:
     """The example plan run for one place: its copies' folder, its plan, its server."""

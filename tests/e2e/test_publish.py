@@ -15,7 +15,6 @@ test's temporary folder); their paths are printed.
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import zipfile
@@ -71,14 +70,6 @@ def seed_plan(path: Path) -> Path:
         insight = {"id": "seed3", "statement": HOSTILE, "tag": "concern",
                    "metrics": ["share_employed"], "pillars": None, "notes": None}  # fmt: skip
         _append(store, "step2.insights", insight, ())
-    return path
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = os.environ.get("WORKBOOK_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("publish-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -10,7 +10,6 @@ dashboard and JupyterLab both show "$32,319" as written, never as maths.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,14 +39,6 @@ CLIPPED_JS = """() => Array.from(document.querySelectorAll('svg.marks')).filter(
 # Text MathJax typeset (a dollar amount read as maths would be one of these).
 MATHS_JS = """() => Array.from(document.querySelectorAll('mjx-container, .MathJax'))
   .map(e => e.textContent)"""
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = os.environ.get("WORKBOOK_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("step2-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture(scope="module")

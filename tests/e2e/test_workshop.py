@@ -302,14 +302,6 @@ def test_step5_priorities_vote_end_to_end(plan, tmp_path):
     assert options[0] in found and options[4] in found
 
 
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    folder = os.environ.get("WORKBOOK_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("workshop-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def fits(page) -> bool:
     """Nothing sticks out sideways: no horizontal scrolling on a narrow screen."""
     return page.evaluate(

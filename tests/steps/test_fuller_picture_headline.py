@@ -3,10 +3,10 @@ and the findings it checked with the community; the how-to stays in the editing 
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 from tests.conftest import ROOT
+from tests.steps.headlines import opening_cells
 from workbook.display.live import BATCH_ENV, static_html
 from workbook.display.pages import editing_only
 from workbook.plan.store import PlanStore, import_plan
@@ -79,12 +79,8 @@ def test_typed_text_in_the_headline_is_escaped(edit_session):
 
 
 def test_the_notebook_opens_with_the_headline_and_keeps_the_how_to_for_editing():
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    cells, headline, first_heading = opening_cells(NOTEBOOK, "picture.headline()")
     sources = [c.source for c in cells]
-    headline = sources.index("picture.headline()")
-    first_heading = next(i for i, c in enumerate(cells)
-                         if c.cell_type == "markdown" and c.source.startswith("#")
-                         and not editing_only(c))  # fmt: skip
     assert headline < first_heading and "session = start(6" in sources[headline - 1]
     for chore in ("Type the notes in", "import a transcript", "Take the draft back",
                   "Names the team wants redacted"):  # fmt: skip

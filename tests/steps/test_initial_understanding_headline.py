@@ -3,10 +3,10 @@ local data brought in; the facilitator's workshop cards and how-to come after.""
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 from tests.conftest import ROOT
+from tests.steps.headlines import opening_cells
 from workbook.display.pages import editing_only
 from workbook.plan.store import import_plan
 from workbook.session import READ_ONLY_ENV, start
@@ -122,12 +122,8 @@ def test_a_predictors_standing_reads_as_words():
 
 
 def test_the_notebook_opens_with_the_headline_and_keeps_the_how_to_for_editing():
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    cells, headline, first_heading = opening_cells(NOTEBOOK, "step5.headline()")
     sources = [c.source for c in cells]
-    headline = sources.index("step5.headline()")
-    first_heading = next(i for i, c in enumerate(cells)
-                         if c.cell_type == "markdown" and c.source.startswith("#")
-                         and not editing_only(c))  # fmt: skip
     assert headline < first_heading
     assert "session = start(5" in sources[headline - 1]  # right after the setup cell
     # The workshop cards come after the decision; their how-to is for editing only.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from tests.conftest import private_values
+from tests.steps.headlines import both_modes, opening_cells, words
 from workbook.analysis import measures as ms
 from workbook.data.catalog import load_catalog
 from workbook.plan.public import PublicPlan
@@ -23,14 +23,6 @@ EXAMPLE = ROOT / "data" / "examples" / "sample_plan.json"
 NOTEBOOK = ROOT / "notebooks" / "08_measurement_and_sustainability.ipynb"
 HOSTILE = "<script>window.__wbInjected = 1</script>"
 CATALOG = load_catalog()
-
-
-def words(html: str) -> str:
-    """What a reader sees: the text without markup, entities read back, spaces collapsed."""
-    text = re.sub(r"</?b>", "", html)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = text.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -98,32 +90,19 @@ def test_no_private_value_reaches_the_headline(example):
 
 
 def test_nothing_left_to_propose_is_left_out_not_counted(tmp_path, monkeypatch):
-    from workbook.session import READ_ONLY_ENV, start
-
     path = import_plan(EXAMPLE, tmp_path / "plan.sqlite")
     shown = []
-    for read_only in (False, True):
-        if read_only:
-            monkeypatch.setenv(READ_ONLY_ENV, "1")
-        else:
-            monkeypatch.delenv(READ_ONLY_ENV, raising=False)
-        session = start(8, "98031", plan_path=str(path), output_dir=str(tmp_path), show=False)
+    for session in both_modes(8, path, tmp_path, monkeypatch):
         step = step8.MeasurementAndSustainability(session)
         assert step.propose().data == ""  # the example plan has every proposed measure
         assert "Each of the" in step.coverage().static_html()
         shown.append(step.headline().static_html())
-        session.plan.close()
     assert shown[0] == shown[1] and "measures</b> track the approved logic model" in shown[0]
 
 
 def test_the_notebook_opens_with_the_headline_before_any_section():
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    sources = [c.source.strip() for c in cells]
-    setup = next(i for i, s in enumerate(sources) if "session = start(" in s)
-    first_heading = next(
-        i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## ")
-    )
-    assert sources[setup + 1] == "step.headline()" and setup + 1 < first_heading
+    cells, headline, first_heading = opening_cells(NOTEBOOK, "step.headline()")
+    assert "session = start(" in cells[headline - 1].source and headline < first_heading
 
 
 def test_the_reporting_calendar_says_all_or_all_but_instead_of_listing_every_measure(example):

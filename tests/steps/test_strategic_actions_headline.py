@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from tests.conftest import private_values
+from tests.steps.headlines import both_modes, opening_cells, words
 from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
 from workbook.plan.transfer import import_plan
@@ -21,14 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "examples" / "sample_plan.json"
 NOTEBOOK = ROOT / "notebooks" / "07_strategic_actions.ipynb"
 HOSTILE = "<script>window.__wbInjected = 1</script>"
-
-
-def words(html: str) -> str:
-    """What a reader sees: the text without markup, entities read back, spaces collapsed."""
-    text = re.sub(r"</?b>", "", html)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = text.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -99,30 +91,17 @@ def test_no_private_value_reaches_the_headline(example):
 
 
 def test_the_view_gives_the_same_headline_in_edit_and_view_mode(tmp_path, monkeypatch):
-    from workbook.session import READ_ONLY_ENV, start
-
     path = import_plan(EXAMPLE, tmp_path / "plan.sqlite")
     shown = []
-    for read_only in (False, True):
-        if read_only:
-            monkeypatch.setenv(READ_ONLY_ENV, "1")
-        else:
-            monkeypatch.delenv(READ_ONLY_ENV, raising=False)
-        session = start(7, "98031", plan_path=str(path), output_dir=str(tmp_path), show=False)
+    for session in both_modes(7, path, tmp_path, monkeypatch):
         view = step7.StrategicActions(session)
         shown.append(view.headline().static_html())
-        session.plan.close()
     assert shown[0] == shown[1] and "Our vision" in shown[0]
 
 
 def test_the_notebook_opens_with_the_headline_before_any_section():
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    sources = [c.source.strip() for c in cells]
-    setup = next(i for i, s in enumerate(sources) if "session = start(" in s)
-    first_heading = next(
-        i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## ")
-    )
-    assert sources[setup + 1] == "actions.headline()" and setup + 1 < first_heading
+    cells, headline, first_heading = opening_cells(NOTEBOOK, "actions.headline()")
+    assert "session = start(" in cells[headline - 1].source and headline < first_heading
 
 
 def test_sections_of_an_unstarted_plan_say_so_without_zero_counts(tmp_path):
