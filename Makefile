@@ -29,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/workbook run $(if $(ARGS),$(ARGS),--data-dir data/sample)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbook tests bench

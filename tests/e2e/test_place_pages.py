@@ -11,8 +11,8 @@ it is given and the page does not scroll sideways; the browser console has no wa
 error (Voila's page included: workbook/serve/widgets.py); and the steps that decide
 something open with the answer in words (``.wb-headline``) on the first screen.
 
-The places run one after the other on one worker (``xdist_group``): one plan, one set of
-copies and one server alive at a time.
+One test per place, which opens its 20 pages and lists every problem it finds: each place
+is run and served once, by whichever worker takes its test.
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ from tests.e2e.test_pages import NOTEBOOK_WORDS, Page
 from workbook.data.sources import PROJECT_ROOT
 from workbook.serve.server import serve_command
 from workbook.steps import registry
-
-pytestmark = pytest.mark.xdist_group("place_pages")
 
 PLACES = {
     "06037": "Los Angeles County, California",
@@ -101,27 +99,44 @@ def open_page(place: dict, browser, artifacts: Path, where: str, number: int) ->
     return page
 
 
-@pytest.mark.parametrize("where", ["copy", "dashboard"])
-@pytest.mark.parametrize("number", registry.numbers())
-def test_every_page_reads_as_a_report(place, browser, artifacts, where, number):
-    page = open_page(place, browser, artifacts, where, number)
+def problems(page: Page, place: dict, where: str, number: int) -> list[str]:
+    """What a reader would notice on one page; empty when it reads as a report."""
     label = PLACES[place["key"]]
-    assert page.title == f"Step {number}: {registry.step(number).title}: {label}"
-    assert label in page.text
+    found = []
+    if page.title != f"Step {number}: {registry.step(number).title}: {label}":
+        found.append(f"title {page.title!r}")
+    if label not in page.text:
+        found.append("the place is not named")
     if number in HEADLINED:  # the answer on the first screen, naming the place
-        assert page.measured["headline"] is not None, f"no opening answer on step {number}"
-        top, words = page.measured["headline"]
-        assert top < FIRST_SCREEN - 100, f"step {number}'s answer starts at {top:.0f} px"
-        assert label.split(",")[0] in words
-    found = [pattern for pattern in LEFTOVERS if re.search(pattern, page.text)]
-    assert found == [], f"{found} on the {where} of step {number} for {label}"
-    assert str(place["out"]) not in page.text
-    assert [w for w in ERROR_WORDS if w in page.text] == []
-    assert [s for s in place["private"] if s in page.text] == []
+        if page.measured["headline"] is None:
+            found.append("no opening answer")
+        else:
+            top, words = page.measured["headline"]
+            if top >= FIRST_SCREEN - 100:
+                found.append(f"the answer starts at {top:.0f} px")
+            if label.split(",")[0] not in words:
+                found.append("the answer does not name the place")
+    found += [f"leftover {p!r}" for p in LEFTOVERS if re.search(p, page.text)]
+    if str(place["out"]) in page.text:
+        found.append("a server folder")
+    found += [f"error notice {w!r}" for w in ERROR_WORDS if w in page.text]
+    found += [f"private {s!r}" for s in place["private"] if s in page.text]
     for chart in page.charts:
-        assert chart["svg"] <= chart["box"] + 0.5, chart
-        assert chart["right"] <= chart["window"], chart
-    assert page.measured["sideways"] <= 0, "the page scrolls sideways at 1280 px"
-    warnings = [m for m in page.console if m.startswith(("warning", "error"))]
-    assert warnings == [], warnings[:5]
-    assert [u for u in page.failed if not u.startswith(("http://127.0.0.1", "file:"))] == []
+        if chart["svg"] > chart["box"] + 0.5 or chart["right"] > chart["window"]:
+            found.append(f"chart too wide: {chart}")
+    if page.measured["sideways"] > 0:
+        found.append("the page scrolls sideways at 1280 px")
+    found += [m[:160] for m in page.console if m.startswith(("warning", "error"))][:5]
+    found += [f"outside request {u}" for u in page.failed
+              if not u.startswith(("http://127.0.0.1", "file:"))]  # fmt: skip
+    return [f"{where} of step {number}: {problem}" for problem in found]
+
+
+def test_every_page_reads_as_a_report(place, browser, artifacts):
+    """All steps, copy and dashboard: every problem on every page is listed at once."""
+    found = []
+    for number in registry.numbers():
+        for where in ("copy", "dashboard"):
+            page = open_page(place, browser, artifacts, where, number)
+            found += problems(page, place, where, number)
+    assert found == [], f"{PLACES[place['key']]}:\n" + "\n".join(found)
