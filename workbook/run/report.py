@@ -105,7 +105,8 @@ class DistributionGrid:
         empty = Comparison(stand_in, PeerGroup([], "suggested"), table, data)
         spec = comparison_charts.distribution_grid(data, empty).to_dict(validate=False)
         (rows,) = spec.pop("datasets").values()
-        self.shared_rows = [_without_nulls(row) for row in rows]
+        # The bars only: the stand-in's unseen marks (it has no values) are not shared.
+        self.shared_rows = [_without_nulls(row) for row in rows if row["layer"] == "all"]
         spec["data"] = {"name": DISTRIBUTION_DATASET}
         self.template = spec
         # What _distribution_rows computes per metric for the marks: values and the clip.
@@ -132,11 +133,13 @@ class DistributionGrid:
         positions = [(role, self.position.get(key)) for role, key in roles]
         rows = []
         for name, values, low, high in self.marks:
+            drawn = 0
             for role, position in positions:
                 if position is None:
                     continue
                 value = values[position]
                 if not pd.isna(value):
+                    drawn += 1
                     rows.append(
                         {
                             "metric": name,
@@ -145,6 +148,8 @@ class DistributionGrid:
                             "role": role,
                         }
                     )
+            if not drawn:  # the unseen line the notebook's grid draws (no empty layer)
+                rows.append({"metric": name, "layer": "mark", "value": float(low), "role": "none"})
         spec["datasets"] = {DISTRIBUTION_DATASET: rows}
         return spec
 
