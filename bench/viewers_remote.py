@@ -18,8 +18,7 @@ configuration the README advises for a link shared with an audience.
 Run by hand: ``python bench/viewers_remote.py [DATA_FOLDER] [JURISDICTION] [VIEWERS]
 [ROUNDS]`` (default: the real data, Los Angeles County, 20 viewers, 10 rounds); prints
 figures, asserts nothing. ``BENCH_VOILA_OPTIONS`` adds options to the server's command
-line (e.g. ``--VoilaKernelManager.fill_delay=120``: the pool refills two minutes after
-the crowd, not while it loads).
+line (e.g. ``--DashboardKernelManager.refill_after=1``).
 """
 
 from __future__ import annotations
@@ -187,12 +186,11 @@ def main() -> None:
         files = asyncio.run(record_files(url))
         print(f"  a page loads {len(files)} files besides itself (recorded from one visit)",
               flush=True)  # fmt: skip
-        fills = log.read_text().count(f"Kernel pool of {STEP2} is filled")
         times, light, results = [], [], []
         for number in range(rounds):
-            # The pool refilled since the last round began, and every kernel is idle.
-            pool_ready(log, STEP2, fills, base, timeout=1800)
-            fills = log.read_text().count(f"Kernel pool of {STEP2} is filled") + 1
+            # The pool was filled when the server started, refilled after the recording
+            # visit and after each round; every kernel is idle.
+            pool_ready(log, STEP2, number + 2, base, timeout=1800)
             result = asyncio.run(one_round(base, url, viewers, files, server.pid))
             times.append(result["real"])
             light += [t for t in result["others"] if isinstance(t, float)]

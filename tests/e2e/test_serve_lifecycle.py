@@ -169,6 +169,14 @@ def test_at_the_kernel_limit_unconnected_kernels_make_room(tmp_path, plan):
         context.__exit__(None, None, None)
 
 
+def _state(base: str, kernel: str) -> str:
+    """A kernel's execution state as the server knows it ("starting", "busy", "idle")."""
+    import json
+
+    status, body = tdash._status(base, f"/api/kernels/{kernel}")
+    return json.loads(body)["execution_state"] if status == 200 else "gone"
+
+
 def _kernel_ids(base: str) -> set[str]:
     """The server's kernels, from their processes' connection files (Voila lists none)."""
     port = int(base.rsplit(":", 1)[1])
@@ -235,8 +243,11 @@ def test_error_pages_carry_the_security_headers(dashboards):
 
 def test_a_step_can_keep_several_kernels_ready_for_an_audience(tmp_path, plan):
     """`--ready 1=3`: three viewers arriving together each find a kernel that has run
-    the notebook, and the kernel limit leaves room for them."""
-    base, context = _serve_step1(tmp_path, plan, ready=["1=3"])
+    the notebook, and the kernel limit leaves room for them. The pool is refilled after
+    they came, one kernel at a time (tests/serve/test_paced_pools.py has the rules)."""
+    base, context = _serve_step1(
+        tmp_path, plan, "--DashboardKernelManager.refill_after=1", ready=["1=3"]
+    )
     try:
         log = tmp_path / "voila.log"
         _wait_for(
@@ -251,6 +262,15 @@ def test_a_step_can_keep_several_kernels_ready_for_an_audience(tmp_path, plan):
         # Each viewer got one of the kernels that were waiting, with the notebook run.
         assert {_kernel_of(page) for _, page in pages} == ready
         assert all(b"Step 1" in page for _, page in pages)
+        # Refilled: three new kernels, never more than one of them running at a time.
+        at_once, deadline = 0, time.monotonic() + 300
+        while log.read_text().count(f"Kernel pool of {STEP1.name} is filled") < 2:
+            assert time.monotonic() < deadline, "the pool was not refilled"
+            states = [_state(base, kernel) for kernel in _kernel_ids(base) - ready]
+            at_once = max(at_once, sum(state != "idle" for state in states))
+            assert len(_kernel_ids(base)) <= 6, "more kernels than the pool and its viewers"
+        assert len(_kernel_ids(base) - ready) == 3
+        assert at_once == 1
     finally:
         context.__exit__(None, None, None)
 

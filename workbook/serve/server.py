@@ -390,6 +390,17 @@ def _kernel_manager_class():
         max_kernels = Int(
             16, config=True, help="Most kernels running at once (pre-heated ones included)"
         )
+        refill_after = Float(
+            5.0,
+            config=True,
+            help="Seconds without a viewer taking a pre-heated kernel before the pools are "
+            "refilled (one kernel at a time): a crowd's pages are served first",
+        )
+        refill_wait_most = Float(
+            60.0,
+            config=True,
+            help="Most seconds a refill waits for viewers to stop arriving",
+        )
         reclaim_grace = Float(
             20.0,
             config=True,
@@ -491,6 +502,101 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _paced_pools(manager_class):
+    """Voila's pre-heating kernel manager, refilling its pools after a crowd, not during it.
+
+    Voila starts a new kernel (which runs the whole notebook) one second after each viewer
+    takes a pre-heated one. When twenty viewers open a shared link together, twenty
+    kernels would run Step 2 on the server's cores while the twenty pages are being
+    served, and every page waits for them. Here a refill waits until no viewer has taken a
+    kernel for ``refill_after`` seconds (at most ``refill_wait_most``), then starts one
+    kernel at a time and lets it run its notebook before the next: a core stays free for
+    the viewers. A viewer who finds the pool empty meanwhile gets a kernel started for
+    them, as Voila does. The first fill, when the server starts, is Voila's own.
+    """
+    import asyncio
+    import time
+
+    class PacedKernelManager(manager_class):
+        def __init__(self, **kwargs):
+            self._start_kwargs: dict[str, dict] = {}  # what Voila starts a pool's kernel with
+            self._first_taken: float | None = None  # of the viewers a refill waits for
+            self._last_taken = 0.0
+            self._refiller: asyncio.Task | None = None
+            super().__init__(**kwargs)
+
+        def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+            if delay is not None:  # the first fill
+                return super().fill_if_needed(delay, notebook_name, **kwargs)
+            # A viewer took a kernel (Voila calls this with no delay then).
+            now = time.monotonic()
+            self._last_taken = now
+            self._first_taken = self._first_taken or now
+            if self._refiller is None or self._refiller.done():
+                self._refiller = asyncio.ensure_future(self._refill())
+            return None
+
+        async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+            if kernel_id is None:
+                self._start_kwargs[notebook_path] = kwargs
+            return await super()._initialize(notebook_path, kernel_id, **kwargs)
+
+        def _wanted(self, notebook: str) -> int:
+            default = self.kernel_pools_config.get("default", {})
+            config = self.kernel_pools_config.get(notebook, default)
+            return config.get("pool_size", default.get("pool_size", 1))
+
+        async def _quiet(self) -> None:
+            """Until no viewer took a kernel for ``refill_after`` s, or waited long enough."""
+            while True:
+                now = time.monotonic()
+                quiet_at = self._last_taken + self.refill_after
+                latest = (self._first_taken or now) + self.refill_wait_most
+                if now >= min(quiet_at, latest):
+                    self._first_taken = None
+                    return
+                await asyncio.sleep(min(quiet_at, latest) - now)
+
+        async def _refill(self) -> None:
+            while True:
+                await self._quiet()
+                short = {
+                    notebook: self._wanted(notebook) - len(self._pools.get(notebook, []))
+                    for notebook in self._start_kwargs
+                }
+                notebook, missing = max(short.items(), key=lambda item: item[1], default=("", 0))
+                if missing <= 0:
+                    return
+                pool = self._pools.setdefault(notebook, [])
+                task = asyncio.ensure_future(
+                    self._initialize(notebook, None, **self._start_kwargs[notebook])
+                )
+                pool.append(task)
+                try:
+                    content = await task
+                    await content["task"]  # the notebook has run: the next may start
+                except Exception:
+                    self.log.exception("Refilling the pool of %s failed", notebook)
+                    if task in pool:
+                        pool.remove(task)
+                    return
+                if len(self._pools.get(notebook, [])) >= self._wanted(notebook):
+                    self.log.info(
+                        "Kernel pool of %s is filled with %s kernel(s)",
+                        notebook,
+                        self._wanted(notebook),
+                    )
+
+        async def shutdown_all(self, *args, **kwargs):
+            if self._refiller is not None:
+                self._refiller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._refiller
+            return await super().shutdown_all(*args, **kwargs)
+
+    return PacedKernelManager
+
+
 def _security_headers_transform(headers: dict[str, str]):
     """A tornado output transform that puts ``headers`` on every response, errors included.
 
@@ -514,7 +620,7 @@ def _security_headers_transform(headers: dict[str, str]):
 
 
 def _voila_class():
-    """Voila's server with three changes for dashboards.
+    """Voila's server with four changes for dashboards.
 
     - No ``/voila/api/contents``: it only feeds JupyterLab's file browser, which the
       workbook template replaces by its own index; without it no URL describes the folder.
@@ -523,6 +629,8 @@ def _voila_class():
       kernel down when the viewer leaves, and that request needs the cookie; a viewer who
       opened the page directly (a link, a bookmark) had none, so the request was refused
       and the kernel left running until culled.
+    - Pools of pre-heated kernels refill after a crowd of viewers, one kernel at a time
+      (:func:`_paced_pools`).
     """
     import tornado.web
     from voila.app import Voila
@@ -549,7 +657,16 @@ def _voila_class():
 
     class DashboardVoila(Voila):
         def init_settings(self):
-            settings = super().init_settings()
+            # Voila builds its pre-heating kernel manager here, from a factory it imports
+            # by name; the pools it builds refill as _paced_pools says.
+            import voila.app
+
+            build = voila.app.voila_kernel_manager_factory
+            voila.app.voila_kernel_manager_factory = lambda *a, **k: _paced_pools(build(*a, **k))
+            try:
+                settings = super().init_settings()
+            finally:
+                voila.app.voila_kernel_manager_factory = build
             headers = dict(self.tornado_settings.get("headers", {}))
             settings["transforms"] = [_security_headers_transform(headers)]
             return settings

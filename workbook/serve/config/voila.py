@@ -71,11 +71,14 @@ c.VoilaConfiguration.extension_language_mapping = {}  # only .ipynb files are re
 
 # --- Kernels ------------------------------------------------------------------------------
 # Pre-heated: for every step notebook, one kernel has already run the notebook when a
-# viewer arrives, so the page comes at once; a new one is started for the next viewer
-# (fill_delay seconds after). Needs the parameters fixed at server start (environment).
+# viewer arrives, so the page comes at once. Needs the parameters fixed at server start
+# (environment). A new one is started for the next viewer once no viewer has taken a
+# kernel for refill_after seconds, one kernel at a time (workbook.serve.server's
+# _paced_pools): a crowd's pages are not slowed down by kernels running the notebook.
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = 1
-c.VoilaKernelManager.fill_delay = 1.0
+c.DashboardKernelManager.refill_after = 5.0
+c.DashboardKernelManager.refill_wait_most = 60.0
 # `workbook serve --ready 2=20` keeps more kernels of a step ready, for an audience that
 # opens the link at the same moment; the kernel limit grows to leave them room.
 _ready = json.loads(os.environ.get(READY_ENV) or "{}")
