@@ -38,14 +38,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from dashboards import CHROMIUM, DEFAULT_DATA, FIRST_CHART_JS, STEP2, pool_ready, start  # noqa: E402
+from dashboards import (  # noqa: E402
+    CHROMIUM,
+    DEFAULT_DATA,
+    FIRST_CHART_JS,
+    STEP2,
+    kernel_memory,
+    pool_ready,
+    start,
+)
 from viewers import percentile, server_memory  # noqa: E402
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9"]
 
 
-async def real_viewer(browser, url: str, files: list[str] | None = None) -> float:
-    """Seconds to the first chart in a fresh browser profile; records the files it loads."""
+async def real_viewer(browser, url: str, files: list[str] | None = None) -> tuple:
+    """Seconds to the first chart in a fresh browser profile, the open page's context and
+    its kernel; records the files it loads."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     await context.add_init_script(FIRST_CHART_JS)
     page = await context.new_page()
@@ -62,7 +71,8 @@ async def real_viewer(browser, url: str, files: list[str] | None = None) -> floa
     await page.goto(url, wait_until="commit", timeout=600_000)
     await page.wait_for_function("() => window.__firstChart !== null", timeout=600_000)
     seconds = await page.evaluate("window.__firstChart") / 1000
-    return seconds, context
+    kernel = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', await page.content())
+    return seconds, context, kernel.group(1) if kernel else ""
 
 
 def message(msg_type: str, content: dict, session: str) -> str:
@@ -78,7 +88,8 @@ async def light_viewer(
     base: str, url: str, files: list[str], until: asyncio.Event, answered: asyncio.Future
 ) -> None:
     """What a browser asks of the server, without drawing; ``answered`` gets the seconds
-    until all was answered, and the page stays open until ``until`` is set."""
+    until all was answered and the page's kernel, and the page stays open until ``until``
+    is set."""
     from tornado.httpclient import AsyncHTTPClient, HTTPRequest
     from tornado.websocket import websocket_connect
 
@@ -107,7 +118,7 @@ async def light_viewer(
         kind = json.loads(reply)["header"]["msg_type"]
         if kind.endswith("_reply"):
             replies.add(kind)
-    answered.set_result(time.perf_counter() - started)
+    answered.set_result((time.perf_counter() - started, kernel))
     await until.wait()  # the page stays open until the round ends
     connection.close()
     # Leaving the page: it asks the server to shut its kernel down, as a browser's does.
@@ -118,7 +129,7 @@ async def light_viewer(
     )  # fmt: skip
 
 
-async def one_round(base: str, url: str, viewers: int, files: list[str], pid: int) -> dict:
+async def one_round(base: str, url: str, viewers: int, files: list[str], server) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -130,18 +141,22 @@ async def one_round(base: str, url: str, viewers: int, files: list[str], pid: in
             asyncio.ensure_future(light_viewer(base, url, files, done, answer))
             for answer in answers
         ]
-        seconds, context = await real_viewer(browser, url)
-        others = []
+        seconds, context, kernel = await real_viewer(browser, url)
+        others, kernels = [], {kernel}
         for answer, task in zip(answers, light, strict=True):
             waiting = asyncio.ensure_future(asyncio.wait_for(asyncio.shield(answer), 600))
             await asyncio.wait({waiting, task}, return_when=asyncio.FIRST_COMPLETED)
             if answer.done():
-                others.append(answer.result())
+                others.append(answer.result()[0])
+                kernels.add(answer.result()[1])
             else:  # the viewer failed before all was answered
                 waiting.cancel()
                 error = task.exception() if task.done() else "no answer in 600 s"
                 others.append(repr(error)[:100])
-        memory = server_memory(pid)  # every page open: one kernel each
+        memory = server_memory(server.pid)  # every page open: one kernel each
+        # The viewers' Step 2 kernels, each with its page open.
+        step2 = [rss for kernel, rss, _ in kernel_memory(server) if kernel in kernels]
+        memory["step2"] = max(step2, default=0.0)
         done.set()
         await asyncio.gather(*light, return_exceptions=True)
         await context.close()
@@ -155,7 +170,7 @@ async def record_files(url: str) -> list[str]:
     files: list[str] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        _, context = await real_viewer(browser, url, files)
+        _, context, _ = await real_viewer(browser, url, files)
         await asyncio.sleep(3)  # the rest of the page's files
         await context.close()
         await browser.close()
@@ -186,12 +201,16 @@ def main() -> None:
         files = asyncio.run(record_files(url))
         print(f"  a page loads {len(files)} files besides itself (recorded from one visit)",
               flush=True)  # fmt: skip
-        times, light, results = [], [], []
+        times, light, results, refills = [], [], [], []
+        ended = time.monotonic()
         for number in range(rounds):
             # The pool was filled when the server started, refilled after the recording
             # visit and after each round; every kernel is idle.
             pool_ready(log, STEP2, number + 2, base, timeout=1800)
-            result = asyncio.run(one_round(base, url, viewers, files, server.pid))
+            if number:  # since the last round's viewers left
+                refills.append(time.monotonic() - ended)
+            result = asyncio.run(one_round(base, url, viewers, files, server))
+            ended = time.monotonic()
             times.append(result["real"])
             light += [t for t in result["others"] if isinstance(t, float)]
             failed = [t for t in result["others"] if not isinstance(t, float)]
@@ -211,11 +230,18 @@ def main() -> None:
         f"p50 {statistics.median(light):.2f} s, p95 {percentile(light, 0.95):.2f} s"
     )
     largest = max(r["largest"] for r in results)
+    step2 = max(r["step2"] for r in results)
     rss = max(r["rss"] for r in results)
     print(
-        f"Memory with {viewers} pages open: RSS summed up to {rss:.0f} MB, "
-        f"largest Step 2 kernel {largest:.0f} MB"
+        f"Memory with {viewers} pages open: RSS summed up to {rss:.0f} MB (server, the "
+        f"viewers' kernels, the kernels waiting); a viewer's Step 2 kernel up to "
+        f"{step2:.0f} MB; largest kernel of any step {largest:.0f} MB"
     )
+    if refills:
+        print(
+            f"The pool had {viewers} Step 2 kernels ready again {statistics.median(refills):.0f} s "
+            f"after the viewers left (median of {len(refills)}; one kernel at a time)"
+        )
 
 
 if __name__ == "__main__":

@@ -539,11 +539,20 @@ def test_a_revised_value_is_the_latest_for_its_date():
 
 
 def test_scorecard_rows_read_as_a_person_writes_them():
+    from workbook.data.catalog import load_catalog
+    from workbook.steps.sustain_momentum.records import scale_of
+
     actuals = [{"measure_id": "m-jobs", "date": "2026-09-30", "value": 250}]
-    rows = step10.scorecard_rows(sc.scorecard(MEASURES, actuals, TODAY))
-    assert rows[0][2:5] == ("0.7887 (2018)", "", "0.85 (2030)")
-    assert rows[1][2:5] == ("100 (2025)", "250 (2026-09-30)", "300 (2027)")
+    card = sc.scorecard(MEASURES, actuals, TODAY)
+    # The share of a Mobility Metric reads as a percentage, other measures in their unit.
+    card = card.assign(scale=[scale_of(m, load_catalog()) for m in MEASURES])
+    rows = step10.scorecard_rows(card)
+    assert rows[0][2:5] == ("78.9% (2018)", "", "85.0% (2030)")
+    assert rows[1][2:5] == ("100 (2025)", "250 (30 September 2026)", "300 (2027)")
     assert rows[2][2:5] == ("", "", "")
+    gap = {**MEASURES[0], "subgroup": "gap:Black|White"}
+    assert scale_of(gap, load_catalog()) == "points"
+    assert step10.value_text(-0.052, "points") == "-5.2 percentage points"
 
 
 def test_the_release_report_escapes_what_the_files_say():

@@ -310,8 +310,7 @@ def propose(
 
 
 def _own_rows(data: Dataset, place: Jurisdiction, table: str) -> pd.DataFrame:
-    frame = data.table(table)
-    return frame[(frame["state"] + frame[place.kind]) == place.key]
+    return data.rows(table, keys=[place.key])  # not the whole table: a kernel keeps it
 
 
 def _series(metric: Metric, rows: pd.DataFrame) -> pd.DataFrame:

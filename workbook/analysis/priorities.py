@@ -55,8 +55,7 @@ def place_trends(data: Dataset, place: Jurisdiction) -> pd.DataFrame:
     table = f"{place.kind}_longitudinal"
     if not data.has(table):
         return pd.DataFrame(columns=TREND_COLUMNS)
-    frame = data.table(table)
-    own = frame[(frame["state"] + frame[place.kind]) == place.key]
+    own = data.rows(table, keys=[place.key])  # not the whole table: a kernel keeps it
     rows = []
     for metric in data.catalog.for_geography(place.kind):
         if metric.variable not in own.columns:

@@ -7,6 +7,7 @@ Step 5's workshop view and priorities), so a value reads the same everywhere.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from workbook.data.catalog import Metric
 
@@ -57,3 +58,16 @@ def plain_dollars(html: str) -> str:
     (MathJax 2 and 3 names), and other front ends ignore them.
     """
     return f'<div class="tex2jax_ignore mathjax_ignore">{html}</div>'
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+def long_date(iso: str) -> str:
+    """'2026-10-05' as '5 October 2026' (the text itself when it is not a date)."""
+    try:
+        day = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

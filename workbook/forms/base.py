@@ -22,7 +22,7 @@ from workbook.errors import WorkbookError
 from workbook.forms.controls import FieldSet, button, hidden
 from workbook.forms.errors import FormSpecError
 from workbook.forms.fields import Field
-from workbook.forms.messages import coloured, plain, saved_line
+from workbook.forms.messages import coloured, plain, updated_line
 from workbook.forms.rules import Rule, check_spec
 from workbook.forms.static import StaticHTML, block
 from workbook.plan.store import ConflictError, PlanStore, PlanValueError, ReadOnlyError, Record
@@ -136,7 +136,7 @@ class Editor:
     @property
     def status_text(self) -> str:
         """What the status line says: 'Saved at 14:02 by Ana', 'Unsaved changes'..."""
-        return plain(self.status.value) if not self.read_only else saved_line(self.record)
+        return plain(self.status.value) if not self.read_only else updated_line(self.record)
 
     def _refuse_invalid(self, errors: Mapping[str, str], message: str = FIX_FIELDS_FIRST) -> bool:
         """Show every problem under its field; True (with ``message`` said) if any."""

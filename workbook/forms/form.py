@@ -20,7 +20,7 @@ from workbook.errors import WorkbookError
 from workbook.forms.base import Editor, saver
 from workbook.forms.controls import FieldSet, button, hidden
 from workbook.forms.fields import Field
-from workbook.forms.messages import coloured, local_time, saved_line
+from workbook.forms.messages import coloured, local_time, saved_line, updated_line
 from workbook.forms.rules import Rule, check_values
 from workbook.forms.static import answers_table
 from workbook.plan.store import ConflictError, PlanStore
@@ -314,4 +314,4 @@ class Form(Editor):
         return answers_table(self.fields, self.saved_values())
 
     def _static_line(self) -> str:
-        return saved_line(self.record) if self.record.exists else ""
+        return updated_line(self.record)

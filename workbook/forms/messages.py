@@ -12,6 +12,7 @@ import html
 import re
 
 from workbook.display.html import escape
+from workbook.display.values import long_date
 from workbook.plan.store import Record
 
 
@@ -43,3 +44,15 @@ def saved_line(record: Record) -> str:
     when = local_time(record.saved_at)
     line = f"Saved at {when}" if len(when) == 5 else f"Saved on {when[:10]} at {when[11:]}"
     return line + (f" by {record.saved_by}" if record.saved_by else "")
+
+
+def updated_line(record: Record) -> str:
+    """'Last updated 5 March 2027' for readers' pages: the day, not who saved it or when
+    in the day (the name of the person at the keyboard is not the reader's business)."""
+    if not record.exists:
+        return ""
+    try:
+        day = dt.datetime.fromisoformat(record.saved_at).astimezone().date()
+    except (TypeError, ValueError):
+        return ""
+    return f"Last updated {long_date(day.isoformat())}"

@@ -31,7 +31,7 @@ from workbook.forms.file_import import (
     RecordImportReport,
     parse_csv,
 )
-from workbook.forms.messages import coloured, local_time, saved_line
+from workbook.forms.messages import coloured, local_time, saved_line, updated_line
 from workbook.forms.rules import Rule, check_values
 from workbook.forms.static import records_table
 from workbook.plan.store import ConflictError, PlanStore, strip_private
@@ -306,7 +306,7 @@ class RecordTable(Editor):
         count = len(self.records())
         if not count:
             return ""  # the body says "No records yet."; "0 records. Not saved yet" adds nothing
-        return f"{count} record{'s' if count != 1 else ''}. {saved_line(self.record)}"
+        return f"{count} record{'s' if count != 1 else ''}. {updated_line(self.record)}"
 
     # -- widgets --
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from workbook.display.document import Block, BulletList, Paragraph
+from workbook.display.values import long_date  # noqa: F401 - the steps use it from here
 from workbook.forms import Form, YesNo
 from workbook.plan.public import PublicPlan
 from workbook.session import Session
 from workbook.steps import registry
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
 
 
 def checklist(session: Session) -> Form:
@@ -55,12 +51,3 @@ def when_and_checklist(plan: PublicPlan, number: int) -> list[Block]:
         blocks.append(Paragraph("Still open at the last review:"))
         blocks.append(BulletList(tuple(open_items)))
     return blocks
-
-
-def long_date(iso: str) -> str:
-    """'2026-10-05' as '5 October 2026' (the text itself when it is not a date)."""
-    try:
-        day = date.fromisoformat(str(iso)[:10])
-    except ValueError:
-        return str(iso)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -119,6 +119,7 @@ from workbook.steps.sustain_momentum.records import (
     scorecard_rows,
     status_counts_text,
     value_of,
+    value_text,
 )
 
 # --- the page's headline ---------------------------------------------------------------
@@ -163,12 +164,17 @@ def _standing_html(card: pd.DataFrame) -> list[str]:
     dated = card[card["latest"].notna()].sort_values("latest_date", ascending=False)
     items = []
     for r in dated.head(NEWEST_SHOWN).itertuples():
-        unit = f" {r.unit}" if isinstance(r.unit, str) and r.unit.strip() else ""
+        own_unit = isinstance(r.unit, str) and r.unit.strip() and not r.scale
+        unit = f" {r.unit}" if own_unit else ""  # a percentage says its unit itself
         when = long_date(str(r.latest_date)) if isinstance(r.latest_date, str) else ""
         has_target = sc.number(r.target) is not None and sc.number(r.target_year)
-        target = f"; target {fmt_number(r.target)} by {int(r.target_year)}" if has_target else ""
+        target = (
+            f"; target {value_text(r.target, r.scale)} by {int(r.target_year)}"
+            if has_target
+            else ""
+        )
         items.append(
-            f"<li>{escape(r.measure)}: <b>{escape(fmt_number(r.latest) + unit)}</b>"
+            f"<li>{escape(r.measure)}: <b>{escape(value_text(r.latest, r.scale) + unit)}</b>"
             f"{escape(f' on {when}' if when else '')}{escape(target)} "
             f"({escape(r.status_label.lower())})</li>"
         )
@@ -569,6 +575,7 @@ __all__ = [
     "scorecard_rows",
     "status_counts_text",
     "value_of",
+    "value_text",
     "win_brief",
     "win_fields",
     "wins_table",

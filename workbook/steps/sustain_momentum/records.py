@@ -10,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from workbook.analysis import measures as ms
 from workbook.analysis import releases as rel
 from workbook.analysis import scorecard as sc
+from workbook.data.catalog import Catalog
 from workbook.data.dataset import Dataset
 from workbook.data.sources import list_releases
 from workbook.display import views
@@ -20,7 +22,7 @@ from workbook.forms import RecordTable
 from workbook.plan.public import PublicPlan
 from workbook.plan.store import PlanStore
 from workbook.session import Session
-from workbook.steps import registry
+from workbook.steps import registry, review
 
 STEP = registry.step(10)
 ACTUALS_SECTION = STEP.section("actuals")
@@ -125,10 +127,20 @@ def actual_records(plan: PlanStore | PublicPlan) -> list[dict]:
 
 
 def progress(plan: PlanStore | PublicPlan, session: Session, today: dt.date) -> pd.DataFrame:
-    """The scorecard of the plan as saved (accepted baseline revisions applied)."""
+    """The scorecard of the plan as saved (accepted baseline revisions applied), with
+    ``scale``: how each measure's values read (see :func:`value_text`)."""
     measures = effective_measures(measures_of(plan), records(plan, BASELINES_SECTION))
-    return sc.scorecard(measures, actual_records(plan), today, pillars_of(measures, session),
+    card = sc.scorecard(measures, actual_records(plan), today, pillars_of(measures, session),
                         owner_names(plan))  # fmt: skip
+    return card.assign(scale=[scale_of(m, session.catalog) for m in measures])
+
+
+def scale_of(measure: Mapping[str, Any], catalog: Catalog) -> str:
+    """'percent' for a share (0 to 1) of a Mobility Metric, 'points' for a gap between two
+    groups' shares, '' for values shown as they are in the measure's own unit."""
+    if not ms.is_share(measure, catalog):
+        return ""
+    return "points" if ms.is_gap(measure.get("subgroup")) else "percent"
 
 
 def fmt_number(value: Any) -> str:
@@ -136,22 +148,33 @@ def fmt_number(value: Any) -> str:
     return "" if number is None else f"{number:,.4g}"
 
 
-def _with_when(value: Any, when: Any) -> str:
-    shown = fmt_number(value)
+def value_text(value: Any, scale: str = "") -> str:
+    """A measure's value as a reader takes it in: 0.3981 of a share is '39.8%'."""
+    number = sc.number(value)
+    if number is None or not scale:
+        return fmt_number(value)
+    return ms.number_text(number, share=True, gap=scale == "points")
+
+
+def _with_when(value: Any, when: Any, scale: str = "") -> str:
+    shown = value_text(value, scale)
     year = sc.number(when)
     if year is not None and year == int(year):
         when = int(year)  # a year held as 2018.0 in a table reads 2018
     elif when is not None and not isinstance(when, str):
         when = None  # a missing year (NaN)
+    elif isinstance(when, str):
+        when = review.long_date(when)  # '2024-03-31' reads '31 March 2024'
     return f"{shown} ({when})" if when and shown else shown
 
 
 def scorecard_rows(card: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
     return tuple(
-        (r.measure, r.level, _with_when(r.baseline, r.baseline_year),
-         _with_when(r.latest, r.latest_date), _with_when(r.target, r.target_year),
-         fmt_number(r.forecast), r.status_label)
+        (r.measure, r.level, _with_when(r.baseline, r.baseline_year, scale),
+         _with_when(r.latest, r.latest_date, scale), _with_when(r.target, r.target_year, scale),
+         value_text(r.forecast, scale), r.status_label)
         for r in card.itertuples()
+        for scale in [getattr(r, "scale", "")]  # a card from sc.scorecard has none
     )  # fmt: skip
 
 
