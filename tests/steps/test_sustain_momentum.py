@@ -482,14 +482,23 @@ def test_in_view_mode_the_documents_are_not_written(plan, tmp_path, monkeypatch)
 
 
 def test_progress_and_funding_charts():
+    from workbook.data.catalog import load_catalog
+    from workbook.steps.sustain_momentum.records import scale_of
+
     actuals = [{"measure_id": "m-jobs", "date": "2026-03-31", "value": 150}]
     card = sc.scorecard(MEASURES, actuals, TODAY)
+    card = card.assign(scale=[scale_of(m, load_catalog()) for m in MEASURES])
     spec = step10.progress_chart(card, actuals).to_dict()
     values = [v for d in spec["datasets"].values() for v in d]
-    jobs = {(v["kind"], v["date"]) for v in values if v["measure"] == "People placed in jobs"}
+    # Each panel names its measure and unit.
+    jobs = {(v["kind"], v["date"]) for v in values
+            if v["measure"] == "People placed in jobs (people)"}  # fmt: skip
     # the baseline at its own date, the target at the end of its year, each actual
     assert jobs == {("Baseline", "2025-06-30"), ("Actual", "2026-03-31"),
                     ("Target", "2027-12-31")}  # fmt: skip
+    # A share of a Mobility Metric is drawn in percent, as the tables show it.
+    shares = {v["kind"]: v["value"] for v in values if v["measure"] == "Share employed (%)"}
+    assert shares["Target"] == pytest.approx(85.0)
     assert "dashed straight line" in spec["description"]
     empty = step10.progress_chart(card.iloc[0:0], []).to_dict()
     assert "Nothing to show yet" in empty["description"]

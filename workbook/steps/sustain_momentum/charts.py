@@ -16,15 +16,24 @@ from workbook.steps.sustain_momentum.records import (
 
 # --- charts ------------------------------------------------------------------------------
 
+UNIT_OF_SCALE = {"percent": "%", "points": "percentage points"}
+
 
 def progress_chart(card: pd.DataFrame, actuals: Sequence[Mapping], synthetic: bool = False):
     """Each measure's values over time, its baseline and its target, in small panels."""
     title = "Progress of each measure"
     frame = sc.actuals_frame(actuals)
-    names = dict(zip(card["measure_id"], card["measure"], strict=True))
+    # Each panel is titled with its measure and unit; shares are drawn as percentages.
+    names, factor = {}, {}
+    for r in card.itertuples():
+        scale = getattr(r, "scale", "")
+        unit = UNIT_OF_SCALE.get(scale) or (r.unit.strip() if isinstance(r.unit, str) else "")
+        names[r.measure_id] = f"{r.measure} ({unit})" if unit else r.measure
+        factor[r.measure_id] = 100.0 if scale else 1.0
     frame = frame[frame["measure_id"].isin(names)]
     points = [{"measure": names[r.measure_id], "date": r.date.date().isoformat(),
-               "value": float(r.value), "kind": "Actual"} for r in frame.itertuples()]  # fmt: skip
+               "value": float(r.value) * factor[r.measure_id], "kind": "Actual"}
+              for r in frame.itertuples()]  # fmt: skip
     for r in card.itertuples():
         target_day = sc.year_end(r.target_year)
         for kind, value, day in (
@@ -32,7 +41,8 @@ def progress_chart(card: pd.DataFrame, actuals: Sequence[Mapping], synthetic: bo
             ("Target", r.target, None if target_day is None else target_day.isoformat()),
         ):
             if sc.number(value) is not None and day:
-                points.append({"measure": r.measure, "date": day, "value": float(value),
+                value = float(value) * factor[r.measure_id]
+                points.append({"measure": names[r.measure_id], "date": day, "value": value,
                                "kind": kind})  # fmt: skip
     if not points:
         return nothing_yet(title, "No baselines, targets or values recorded yet.", synthetic)
