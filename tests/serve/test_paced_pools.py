@@ -31,9 +31,14 @@ class StandInVoilaManager:
         self.events: list[tuple[str, int]] = []  # ("start" | "ran", kernel number)
         self.running: dict[int, asyncio.Future] = {}
         self.started = 0
+        self.refuse = 0  # how many starts fail next (the server at its kernel limit)
 
     async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
         assert kwargs == {"path": "", "env": {"VOILA_PREHEAT": "True"}}
+        if self.refuse:
+            self.refuse -= 1
+            self.events.append(("refused", 0))
+            raise RuntimeError("Too many dashboards are open")
         self.started += 1
         number = self.started
         self.events.append(("start", number))
@@ -162,3 +167,22 @@ def test_a_viewer_who_finds_the_pool_empty_is_not_made_to_wait_for_a_refill():
         assert manager._refiller.cancelled() and manager.events == []
 
     asyncio.run(scenario())
+
+
+def test_a_refill_refused_at_the_kernel_limit_is_tried_again_later(caplog):
+    async def scenario():
+        manager = Paced(size=1, refill_after=0.05, refill_wait_most=0.3)
+        await first_fill(manager)
+        manager.refuse = 1
+        await manager.take()
+        await until(lambda: manager.events == [("refused", 0)])
+        assert manager._pools[NOTEBOOK] == []  # a viewer would not wait for a failed start
+        await until(lambda: ("start", 2) in manager.events)
+        manager.running[2].set_result(None)
+        await until(lambda: manager._refiller.done())
+        assert len(manager._pools[NOTEBOOK]) == 1
+        await manager.shutdown_all()
+
+    with caplog.at_level(logging.WARNING, logger="stand-in"):
+        asyncio.run(scenario())
+    assert any("trying again" in r.getMessage() for r in caplog.records)

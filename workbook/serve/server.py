@@ -575,11 +575,17 @@ def _paced_pools(manager_class):
                 try:
                     content = await task
                     await content["task"]  # the notebook has run: the next may start
-                except Exception:
-                    self.log.exception("Refilling the pool of %s failed", notebook)
+                except Exception as error:  # e.g. at the kernel limit while viewers stay
                     if task in pool:
                         pool.remove(task)
-                    return
+                    self.log.warning(
+                        "Refilling the pool of %s failed (%s); trying again in %.0f s",
+                        notebook,
+                        error,
+                        self.refill_wait_most,
+                    )
+                    await asyncio.sleep(self.refill_wait_most)
+                    continue
                 if len(self._pools.get(notebook, [])) >= self._wanted(notebook):
                     self.log.info(
                         "Kernel pool of %s is filled with %s kernel(s)",
