@@ -13,7 +13,7 @@ from workbook.data.dataset import Dataset, open_dataset
 from workbook.data.jurisdictions import Jurisdiction
 from workbook.display import render
 from workbook.display.html import escape
-from workbook.display.pages import TITLE_ATTRIBUTE, page_title
+from workbook.display.pages import EDITORS_CLASS, TITLE_ATTRIBUTE, page_title
 from workbook.display.theme import TEXT_MUTED, WARNING_BACKGROUND, WARNING_COLOUR
 from workbook.errors import ParameterError
 
@@ -149,9 +149,16 @@ class Session:
             f"{step['number']} of {TOTAL_STEPS}</div>"
             f'<h2 style="margin:2px 0 6px 0">{escape(step["title"])}</h2>'
             f"<div>Jurisdiction: {place}</div>"
-            f"<div>Data: {escape(self.data.label)} <span style='color:{TEXT_MUTED}'>("
-            f"{escape(self.data.source.explanation)})</span></div>{banner}</div>"
+            f"<div>Data: {escape(self.data.reader_label)}{self._data_note()}</div>{banner}</div>"
         )
+
+    def _data_note(self) -> str:
+        """Which build of the data and how it was chosen: for whoever runs the notebook,
+        left out of dashboards, batch reports and HTML copies (``pages.for_readers``)."""
+        if self.read_only:
+            return ""
+        note = ", ".join(t for t in (self.data.release_text, self.data.source.explanation) if t)
+        return f' <span class="{EDITORS_CLASS}" style="color:{TEXT_MUTED}">({escape(note)})</span>'
 
 
 def _text_parameter(name: str, value: object) -> str | None:

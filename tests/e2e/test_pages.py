@@ -27,7 +27,9 @@ from workbook.steps import registry
 PLACE = "Linden County, Calderra"
 STEPS = (1, 3, 4)
 VIEWPORT = {"width": 1280, "height": 720}
-NOTEBOOK_WORDS = ("Run All", "Run it from the top", "Nothing below needs editing")
+# Notebook chores and server talk (how the data folder was chosen, which commit built it).
+NOTEBOOK_WORDS = ("Run All", "Run it from the top", "Nothing below needs editing", "--data-dir",
+                  "from commit")  # fmt: skip
 
 browser = test_browser.browser
 

@@ -42,9 +42,24 @@ class Dataset:
     def label(self) -> str:
         """Dataset name, release and years, e.g. for a notebook header."""
         m = self.manifest
-        years = f"data years {m['years'][0]}-{m['years'][-1]}" if m["years"] else "no years"
         release = f", {m['release']}" if m["release"] and not self.synthetic else ""
-        return f"{m['dataset']}{release}; {years}"
+        return f"{m['dataset']}{release}; {self._years_text}"
+
+    @property
+    def reader_label(self) -> str:
+        """Dataset name and years, for pages readers see: which build of the files (a
+        date and a commit) is a note for whoever runs the notebooks, not a headline."""
+        return f"{self.manifest['dataset']}; {self._years_text}"
+
+    @property
+    def release_text(self) -> str:
+        """Which release or build of the files this is ('' for the sample)."""
+        return "" if self.synthetic else str(self.manifest["release"] or "")
+
+    @property
+    def _years_text(self) -> str:
+        years = self.manifest["years"]
+        return f"data years {years[0]}-{years[-1]}" if years else "no years"
 
     def has(self, table: str) -> bool:
         return table in self.manifest["tables"]

@@ -3,7 +3,8 @@
 Stakeholders meet the notebooks as dashboards (Voila) and offline HTML copies. Both
 show the notebook without what only whoever runs it needs: markdown cells tagged
 :data:`EDITING_TAG` (the notebook's own title, which the page header repeats, and "Run
-it from the top") stay in JupyterLab and are left out of every page for readers. The
+it from the top") stay in JupyterLab and are left out of every page for readers, and so
+are notes in outputs marked :data:`EDITORS_CLASS`. The
 browser title names the step and the place, as the page header does
 (:func:`page_title`): the header carries it in :data:`TITLE_ATTRIBUTE`, so an executed
 notebook says which title its copy gets.
@@ -18,6 +19,10 @@ import re
 import nbformat
 
 EDITING_TAG = "workbook-editing"
+# Output text for whoever runs the notebook only (where its data came from, how it was
+# chosen): an element of this class holding plain text is left out of readers' pages.
+EDITORS_CLASS = "wb-for-editors"
+_EDITORS_NOTE = re.compile(r'\s*<span class="' + EDITORS_CLASS + r'"[^>]*>[^<]*</span>')
 TITLE_ATTRIBUTE = "data-page-title"
 _TITLE_IN_HTML = re.compile(TITLE_ATTRIBUTE + r'="([^"]*)"')
 
@@ -37,6 +42,14 @@ def for_readers(nb: nbformat.NotebookNode, title: str | None = None) -> nbformat
     """A copy of ``nb`` without its editing-only cells, titled ``title`` when given."""
     nb = copy.deepcopy(nb)
     nb.cells = [cell for cell in nb.cells if not editing_only(cell)]
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            markup = data.get("text/html")
+            if isinstance(markup, list):
+                markup = "".join(markup)
+            if markup and EDITORS_CLASS in markup:
+                data["text/html"] = _EDITORS_NOTE.sub("", markup)
     if title:
         nb.metadata["title"] = title
     return nb

@@ -49,7 +49,7 @@ def front(
         ("Coalition", launched or "not launched yet (Step 4 records the launch)"),
         ("Date", long_date(day)),
         ("Version", f"{number} ({status})"),
-        ("Data", session.data.label),
+        ("Data", session.data.reader_label),
     ]
     if author:
         rows.append(("Prepared by", author))
@@ -107,9 +107,7 @@ def versions_part(history: list[Version], number: int, status: str, day: str) ->
 def _sources(session: Session) -> Part:
     data = session.data
     blocks: list[Block] = [
-        Paragraph(
-            f"The metrics are Urban's Mobility Metrics: {data.label} ({data.source.explanation})."
-        ),
+        Paragraph(f"The metrics are Urban's Mobility Metrics: {data.label}."),
         Citation(DATA_CREDIT, DATA_CATALOG_URL),
         Citation(session.framework["source_citation"]),
         Paragraph(

@@ -487,7 +487,7 @@ def index_html(
         version=escape(map_result.version),
         status=escape(map_result.status),
         date=escape(long_date(day)),
-        data=escape(site.data.label),
+        data=escape(site.data.reader_label),
         map_note=note,
         map_links="\n".join(maps),
         step_links="\n".join(steps),

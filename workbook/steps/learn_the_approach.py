@@ -87,7 +87,7 @@ def pillar_html(session: Session, pillar_id: str) -> str:
         + views.table(
             rows.values.tolist(),
             list(rows.columns),
-            caption=f"Metrics of this pillar in {session.data.label}",
+            caption=f"Metrics of this pillar in {session.data.reader_label}",
         )
         + "</div>"
     )
