@@ -26,6 +26,10 @@ def test_the_headline_gives_place_people_years_and_standing(review):
     text = los_angeles.headline_html()
     assert "Los Angeles County, California" in text and "9,663,345 residents (2023)" in text
     assert "Better than the national median on" in text and "Largest concerns" in text
+    # Counts of Weak values read as words, "0 values" never.
+    philadelphia = review("4260000").headline_html()
+    assert "No value is rated Weak." in philadelphia and "0 values" not in philadelphia
+    assert "values are rated Weak: shown, never judged" in text
     # Dollar amounts are kept away from MathJax in every live table.
     assert "mathjax_ignore" in los_angeles.metrics_table().static_html()
 

@@ -322,10 +322,15 @@ class MetricsReview(LiveViews):
         )
         if missing:
             coverage += f"; the other {int(figures.missing.sum())} do not ({escape(missing)})"
+        if figures.weak:
+            are = "value is" if figures.weak == 1 else "values are"
+            weak = f"{figures.weak} {are} rated Weak: shown, never judged"
+        else:
+            weak = "No value is rated Weak"
         coverage += (
-            f". {figures.weak} {'value is' if figures.weak == 1 else 'values are'} rated Weak: "
-            'shown, never judged. <a href="#How-the-metrics-are-made">How the metrics are '
-            "made and why a value can be missing</a>."
+            f". {weak}. "
+            '<a href="#How-the-metrics-are-made">How the metrics are made and why a value can '
+            "be missing</a>."
         )
         parts.append(f"<p>{coverage}</p>")
         for _, r in figures.none_to_count.iterrows():
