@@ -733,6 +733,49 @@ def judgement_html(result: Judgement) -> str:
     )
 
 
+def headline_html(
+    stats: pd.DataFrame, people: int, actions: Sequence[Mapping[str, Any]], place: str | None
+) -> str:
+    """The answer first: is the local government ready to lead, why, and what is being done
+    about the gaps. Conditions and roles only: nobody's rating is shown by name."""
+    lead = f"<b>{escape(place)}</b>: " if place else ""
+    ask = "is the local government ready to lead the work? "
+    big = '<p style="font-size:1.3em;margin:0.2em 0">'
+    result = judge(stats)
+    rated = f"{people} {'person has' if people == 1 else 'people have'}"
+    if result.level == "not_assessed":
+        body = (
+            f"{big}{lead}{ask}<b>Not assessed yet</b>.</p><p>{rated} rated the nine "
+            f"conditions so far; a condition is judged once {MIN_ANSWERS} people have rated "
+            "it.</p>"
+        )
+        return f'<div class="wb-headline">{body}</div>'
+    colour = _judgement_colour(result.level)
+    in_place = stats[stats["judgement"] == IN_PLACE]
+    body = (
+        f'{big}{lead}{ask}<b style="color:{colour}">{escape(result.title)}</b>, on the '
+        f"ratings {rated} given.</p>"
+    )
+    if not in_place.empty:
+        body += f"<p>In place ({len(in_place)} of {len(stats)}): {escape(_names(in_place))}.</p>"
+    reasons = [r for r in result.reasons if not r.startswith("No condition is weak")]
+    if reasons:
+        body += '<ul style="margin:0.2em 0">'
+        body += "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul>"
+    weak = stats[stats["weak"]]
+    if not weak.empty:
+        listed = [a for a in actions if a.get("condition") in set(weak["condition"])]
+        done = sum(1 for a in listed if a.get("status") == "done")
+        without = [n for c, n in zip(weak["condition"], weak["name"], strict=True)
+                   if not any(a.get("condition") == c for a in listed)]  # fmt: skip
+        words = f"{len(listed)} {'action' if len(listed) == 1 else 'actions'} to close the gaps"
+        words += f" ({done} done)" if listed else ""
+        words += f"; still without one: {', '.join(without)}" if without else ""
+        body += f"<p><b>Closing the gaps:</b> {escape(words)}.</p>"
+    body += f"<p><b>Next:</b> {escape(result.next_step)}</p>"
+    return f'<div class="wb-headline">{body}</div>'
+
+
 def format_median(value: float | None) -> str:
     if value is None or pd.isna(value):
         return "\u2014"
@@ -774,6 +817,19 @@ class ReadinessReview(LiveViews):
         return condition_stats(self.responses_table.records(public=True), self.conditions)
 
     # -- what the notebook shows --
+
+    def headline_html(self) -> str:
+        place = self.session.jurisdiction
+        return headline_html(
+            self.stats(),
+            len(self.responses_table.records(public=True)),
+            self.actions_table.records(public=True),
+            place.label if place is not None else None,
+        )
+
+    def headline(self) -> Live:
+        """The page's opening: the judgement in words, before the scale and the ratings."""
+        return self._live(lambda: HTML(self.headline_html()))
 
     def scale(self) -> HTML:
         """The rating scale and the nine conditions, for everyone to read first."""
