@@ -51,7 +51,7 @@ def test_the_judgement_comes_with_what_is_in_place_the_gaps_and_their_actions():
     assert "In place (2 of 3): Leadership commitment" in text
     # The guide puts racial equity at the centre: its weakness is said on the first screen.
     assert words(step3.EQUITY_WEAK) in text and "Weak (1): Racial equity." in text
-    assert "Closing the gaps: 2 actions to close the gaps (1 done)" in text
+    assert "Closing the gaps: 2 actions, 1 done." in text
     assert f"Next: {result.next_step}" in text
     # Typed text (a condition's name here) is escaped.
     assert "<script" not in html and "&lt;script&gt;" in html
@@ -62,7 +62,7 @@ def test_a_weak_condition_without_an_action_is_named():
     text = words(step3.headline_html(rated, 2, [], None))
     assert text.startswith("is the local government ready to lead the work? Not yet ready")
     assert "Leadership commitment is weak" in text
-    assert "0 actions to close the gaps; still without one: Leadership commitment." in text
+    assert "Closing the gaps: no action yet for Leadership commitment." in text
 
 
 def test_the_example_plan_opens_with_its_judgement_in_both_modes_and_nothing_private(

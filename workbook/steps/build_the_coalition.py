@@ -26,6 +26,7 @@ from workbook.data.catalog import Framework
 from workbook.display import views
 from workbook.display.charts import finish, nothing_yet, wrapped_labels
 from workbook.display.document import Block, BulletList, Heading, Paragraph, Table
+from workbook.display.html import escape
 from workbook.display.live import Live, LiveViews
 from workbook.display.theme import (
     BLACK,
@@ -661,6 +662,66 @@ def champions_html(records: Sequence[Mapping[str, Any]]) -> str:
     return views.table(rows, ["Champion", "Request"])
 
 
+def headline_html(
+    team: Sequence[Mapping[str, Any]],
+    stakeholders: Sequence[Mapping[str, Any]],
+    launch: Mapping[str, Any] | None,
+    framework: Framework,
+    place: str | None,
+) -> str:
+    """The answer first: who is at the table, who is missing, who runs the process and when
+    the coalition starts. Counts of organisations and roles: nobody is named here."""
+    lead = f"<b>{escape(place)}</b>: " if place else ""
+    big = '<p style="font-size:1.3em;margin:0.2em 0">'
+    ask = "who is at the table? "
+    if not team and not stakeholders and not launch:
+        body = (
+            f"{big}{lead}{ask}Nobody yet: no management team, no partner organisation and "
+            "no plan for the coalition's launch are recorded.</p>"
+        )
+        return f'<div class="wb-headline">{body}</div>'
+    stages = funnel(stakeholders).set_index("stage")["count"]
+    statuses = [r.get("status") or NOT_ASKED for r in stakeholders]
+    joined = int(stages["Accepted"])
+    verb = "has" if joined == 1 else "have"
+    body = f"{big}{lead}{ask}<b>{_count(joined, 'partner organisation')}</b> {verb} joined"
+    body += f" the coalition, of {len(statuses)} asked or to be asked.</p>" if statuses else ".</p>"
+    others = [
+        f"{statuses.count(ASKED)} waiting for an answer" if statuses.count(ASKED) else "",
+        f"{statuses.count(DECLINED)} declined" if statuses.count(DECLINED) else "",
+        f"{statuses.count(NOT_ASKED)} not asked yet" if statuses.count(NOT_ASKED) else "",
+    ]
+    lines = []
+    if any(others):
+        lines.append("Requests: " + ", ".join(o for o in others if o) + ".")
+    if stakeholders:
+        missing = gaps(coverage(stakeholders, framework))
+        if not missing["actor_types"] and not missing["pillars"]:
+            lines.append("Every kind of partner the guide names, and every pillar, has someone.")
+        if missing["actor_types"]:
+            lines.append(f"Nobody yet from: {', '.join(missing['actor_types'])}.")
+        if missing["pillars"]:
+            lines.append(f"Nobody yet for: {', '.join(missing['pillars'])}.")
+    if team:
+        labels = dict((v, k) for k, v in ROLES)
+        hours = sum(r["hours"] for r in team if isinstance(r.get("hours"), int | float))
+        open_roles = [labels[r] for r in CORE_ROLES if not any(x.get("role") == r for x in team)]
+        line = f"Management team: {len(team)} {'person' if len(team) == 1 else 'people'}, "
+        line += f"{hours:g} hours a week in all"
+        line += f"; still open: {', '.join(open_roles)}." if open_roles else "; every role filled."
+        lines.append(line)
+    else:
+        lines.append("No management team is named yet.")
+    if launch:
+        cadence = dict((v, k) for k, v in CADENCES).get(launch.get("cadence"), "")
+        when = launch.get("first_meeting")
+        start = f"First meeting on {review.long_date(when)}" if when else "No first meeting set"
+        start += f"; then {cadence[0].lower() + cadence[1:]}" if cadence else ""
+        lines.append(start + ".")
+    body += "".join(f'<p style="margin:0.2em 0">{escape(line)}</p>' for line in lines)
+    return f'<div class="wb-headline">{body}</div>'
+
+
 class Coalition(LiveViews):
     """The Step 4 views. Charts and summaries are drawn again after every save."""
 
@@ -676,6 +737,22 @@ class Coalition(LiveViews):
         return self.stakeholder_table.records(public=True)
 
     # -- what the notebook shows --
+
+    def headline_html(self) -> str:
+        """The headline from the plan's public view (the same in edit and view mode)."""
+        public = PublicPlan(self.session.plan, registry.private_paths)
+        place = self.session.jurisdiction
+        return headline_html(
+            public.value(TEAM_SECTION) or [],
+            public.value(STAKEHOLDERS_SECTION) or [],
+            public.value(LAUNCH_SECTION),
+            self.framework,
+            place.label if place is not None else None,
+        )
+
+    def headline(self) -> Live:
+        """The page's opening: the coalition in words, before the registers."""
+        return self._live(lambda: HTML(self.headline_html()))
 
     def team(self) -> RecordTable:
         return self.team_table

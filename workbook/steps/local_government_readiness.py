@@ -768,9 +768,12 @@ def headline_html(
         done = sum(1 for a in listed if a.get("status") == "done")
         without = [n for c, n in zip(weak["condition"], weak["name"], strict=True)
                    if not any(a.get("condition") == c for a in listed)]  # fmt: skip
-        words = f"{len(listed)} {'action' if len(listed) == 1 else 'actions'} to close the gaps"
-        words += f" ({done} done)" if listed else ""
-        words += f"; still without one: {', '.join(without)}" if without else ""
+        if listed:
+            words = f"{len(listed)} {'action' if len(listed) == 1 else 'actions'}, "
+            words += f"{done} done" if done else "none done yet"
+            words += f"; still without one: {', '.join(without)}" if without else ""
+        else:
+            words = f"no action yet for {', '.join(without)}"
         body += f"<p><b>Closing the gaps:</b> {escape(words)}.</p>"
     body += f"<p><b>Next:</b> {escape(result.next_step)}</p>"
     return f'<div class="wb-headline">{body}</div>'
