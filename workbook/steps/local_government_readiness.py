@@ -750,12 +750,8 @@ def headline_html(
             "it.</p>"
         )
         return f'<div class="wb-headline">{body}</div>'
-    colour = _judgement_colour(result.level)
     in_place = stats[stats["judgement"] == IN_PLACE]
-    body = (
-        f'{big}{lead}{ask}<b style="color:{colour}">{escape(result.title)}</b>, on the '
-        f"ratings {rated} given.</p>"
-    )
+    body = f"{big}{lead}{ask}<b>{escape(result.title)}</b>, on the ratings {rated} given.</p>"
     if not in_place.empty:
         body += f"<p>In place ({len(in_place)} of {len(stats)}): {escape(_names(in_place))}.</p>"
     reasons = [r for r in result.reasons if not r.startswith("No condition is weak")]
