@@ -617,20 +617,25 @@ def funnel_chart(stages: pd.DataFrame, synthetic: bool = False):
 # --- the step's views -----------------------------------------------------------------
 
 
+def team_figures(records: Sequence[Mapping[str, Any]]) -> tuple[float, list[str]]:
+    """The hours a week the team gives in all, and the core roles nobody holds yet."""
+    labels = dict((v, k) for k, v in ROLES)
+    hours = sum(r["hours"] for r in records if isinstance(r.get("hours"), int | float))
+    held = {r.get("role") for r in records}
+    return hours, [labels[role] for role in CORE_ROLES if role not in held]
+
+
 def team_summary_html(records: Sequence[Mapping[str, Any]]) -> str:
     """Who holds each core role, the hours committed, and the roles still open."""
     person = Person("person")
     labels = dict((v, k) for k, v in ROLES)
-    rows, hours = [], 0.0
+    rows = []
     for role in [*CORE_ROLES, "other"]:
         holders = [r for r in records if r.get("role") == role]
-        for r in holders:
-            value = r.get("hours")
-            hours += value if isinstance(value, int | float) else 0
         if holders or role != "other":
             names = "; ".join(person.display(r.get("person")) for r in holders)
             rows.append([labels[role], names or "(nobody yet)"])
-    missing = [labels[r] for r in CORE_ROLES if not any(x.get("role") == r for x in records)]
+    hours, missing = team_figures(records)
     note = f"Roles still open: {', '.join(missing)}." if missing else "Every core role has someone."
     return views.table(rows, ["Role", "Who"]) + views.paragraph(
         f"{len(records)} people, {hours:g} hours per week in all. {note}"
@@ -681,19 +686,18 @@ def headline_html(
         )
         return f'<div class="wb-headline">{body}</div>'
     stages = funnel(stakeholders).set_index("stage")["count"]
-    statuses = [r.get("status") or NOT_ASKED for r in stakeholders]
-    joined = int(stages["Accepted"])
+    joined, listed = int(stages["Accepted"]), int(stages["Identified"])
     verb = "has" if joined == 1 else "have"
     body = f"{big}{lead}{ask}<b>{_count(joined, 'partner organisation')}</b> {verb} joined"
-    body += f" the coalition, of {len(statuses)} asked or to be asked.</p>" if statuses else ".</p>"
-    others = [
-        f"{statuses.count(ASKED)} waiting for an answer" if statuses.count(ASKED) else "",
-        f"{statuses.count(DECLINED)} declined" if statuses.count(DECLINED) else "",
-        f"{statuses.count(NOT_ASKED)} not asked yet" if statuses.count(NOT_ASKED) else "",
-    ]
+    body += f" the coalition, of {listed} asked or to be asked.</p>" if listed else ".</p>"
+    others = {
+        "waiting for an answer": stages["Asked"] - joined - stages["Declined"],
+        "declined": stages["Declined"],
+        "not asked yet": listed - stages["Asked"],
+    }
     lines = []
-    if any(others):
-        lines.append("Requests: " + ", ".join(o for o in others if o) + ".")
+    if any(others.values()):
+        lines.append("Requests: " + ", ".join(f"{n} {w}" for w, n in others.items() if n) + ".")
     if stakeholders:
         missing = gaps(coverage(stakeholders, framework))
         if not missing["actor_types"] and not missing["pillars"]:
@@ -703,9 +707,7 @@ def headline_html(
         if missing["pillars"]:
             lines.append(f"Nobody yet for: {', '.join(missing['pillars'])}.")
     if team:
-        labels = dict((v, k) for k, v in ROLES)
-        hours = sum(r["hours"] for r in team if isinstance(r.get("hours"), int | float))
-        open_roles = [labels[r] for r in CORE_ROLES if not any(x.get("role") == r for x in team)]
+        hours, open_roles = team_figures(team)
         line = f"Management team: {len(team)} {'person' if len(team) == 1 else 'people'}, "
         line += f"{hours:g} hours a week in all"
         line += f"; still open: {', '.join(open_roles)}." if open_roles else "; every role filled."

@@ -250,6 +250,9 @@ EQUITY_WEAK = (
 )
 
 
+ALL_IN_PLACE = "No condition is weak or contested."
+
+
 def _names(frame: pd.DataFrame) -> str:
     return ", ".join(frame["name"])
 
@@ -280,7 +283,7 @@ def judge(stats: pd.DataFrame) -> Judgement:
     elif weak.empty and len(contested) <= READY_MAX_CONTESTED:
         level = "ready"
         if contested.empty:
-            reasons.append("No condition is weak or contested.")
+            reasons.append(ALL_IN_PLACE)
     else:
         level = "ready_with_gaps"
     equity = stats[(stats["condition"] == EQUITY_CONDITION) & stats["weak"]]
@@ -754,7 +757,7 @@ def headline_html(
     body = f"{big}{lead}{ask}<b>{escape(result.title)}</b>, on the ratings {rated} given.</p>"
     if not in_place.empty:
         body += f"<p>In place ({len(in_place)} of {len(stats)}): {escape(_names(in_place))}.</p>"
-    reasons = [r for r in result.reasons if not r.startswith("No condition is weak")]
+    reasons = [r for r in result.reasons if r != ALL_IN_PLACE]  # the line above says it
     if reasons:
         body += '<ul style="margin:0.2em 0">'
         body += "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul>"
